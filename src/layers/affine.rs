@@ -1,0 +1,259 @@
+//! [`Affine<IN, OUT>`]: the fully connected layer `Y = X·W + b`.
+
+use rand::Rng;
+
+use crate::layer::{Layer, Parameters};
+use crate::{Init, Matrix, Scalar};
+
+/// A fully connected layer from `IN` to `OUT` features: `Y = X·W + b`.
+///
+/// It holds exactly its parameters, `IN * OUT + OUT` values of `T` and
+/// nothing else (an `Affine<2, 4>` of `f32` is 48 bytes), so it can be a
+/// `const`, live in flash, or be copied freely.
+///
+/// ```
+/// use constnet::{Affine, Layer, Matrix};
+///
+/// let layer = Affine::new(
+///     Matrix::new([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), // W: 2 x 3
+///     Matrix::new([[0.5, 0.5, 0.5]]),                  // b: 1 x 3
+/// );
+/// let x = Matrix::new([[1.0, 1.0]]); // a batch of one 2-wide sample
+/// let (y, cache) = layer.forward(&x);
+/// assert_eq!(y, Matrix::new([[5.5, 7.5, 9.5]]));
+///
+/// // dW = Xᵀ·dY, db = Σ dY, dX = dY·Wᵀ
+/// let (d_x, d) = layer.backward(&cache, &Matrix::new([[1.0, 0.0, -1.0]]));
+/// assert_eq!(d.d_weights, Matrix::new([[1.0, 0.0, -1.0], [1.0, 0.0, -1.0]]));
+/// assert_eq!(d.d_bias, Matrix::new([[1.0, 0.0, -1.0]]));
+/// assert_eq!(d_x, Matrix::new([[-2.0, -2.0]]));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Affine<const IN: usize, const OUT: usize, T = f32> {
+    /// The weights `W`, one row per input feature.
+    pub weights: Matrix<IN, OUT, T>,
+    /// The bias `b`, added to every sample.
+    pub bias: Matrix<1, OUT, T>,
+}
+
+/// The gradient of an [`Affine<IN, OUT>`] layer's parameters, shaped like them.
+///
+/// It doubles as optimizer state of the same shape (momentum's velocity,
+/// Adam's moments).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AffineGradient<const IN: usize, const OUT: usize, T = f32> {
+    /// `dW = Xᵀ·dY`, shaped like the weights.
+    pub d_weights: Matrix<IN, OUT, T>,
+    /// `db = Σ dY` over the batch, shaped like the bias.
+    pub d_bias: Matrix<1, OUT, T>,
+}
+
+impl<const IN: usize, const OUT: usize, T> Affine<IN, OUT, T> {
+    /// A layer with the given weights and bias.
+    pub const fn new(weights: Matrix<IN, OUT, T>, bias: Matrix<1, OUT, T>) -> Self {
+        Self { weights, bias }
+    }
+}
+
+impl<const IN: usize, const OUT: usize, T: Scalar> Default for Affine<IN, OUT, T> {
+    /// All weights and biases zero.
+    fn default() -> Self {
+        Self::new(Matrix::zeros(), Matrix::zeros())
+    }
+}
+
+impl<const IN: usize, const OUT: usize, T: Scalar> Default for AffineGradient<IN, OUT, T> {
+    /// All zeros.
+    fn default() -> Self {
+        Self {
+            d_weights: Matrix::zeros(),
+            d_bias: Matrix::zeros(),
+        }
+    }
+}
+
+impl<const IN: usize, const OUT: usize, T: Scalar> Affine<IN, OUT, T> {
+    /// A layer with weights drawn from `rng` by `init` and a zero bias.
+    ///
+    /// ```
+    /// use constnet::{Affine, Init};
+    /// use rand::{SeedableRng, rngs::StdRng};
+    ///
+    /// let a: Affine<4, 8> = Affine::init(Init::He, &mut StdRng::seed_from_u64(1));
+    /// let b: Affine<4, 8> = Affine::init(Init::He, &mut StdRng::seed_from_u64(1));
+    /// assert_eq!(a, b);
+    /// assert_eq!(a.bias.sum(), 0.0);
+    /// ```
+    pub fn init<G: Rng + ?Sized>(init: Init, rng: &mut G) -> Self {
+        Self::new(init.weights(rng), Matrix::zeros())
+    }
+
+    /// A layer with Xavier/Glorot weights (variance `1/IN`), for sigmoid and tanh.
+    pub fn xavier<G: Rng + ?Sized>(rng: &mut G) -> Self {
+        Self::init(Init::Xavier, rng)
+    }
+
+    /// A layer with He weights (variance `2/IN`), for ReLU.
+    pub fn he<G: Rng + ?Sized>(rng: &mut G) -> Self {
+        Self::init(Init::He, rng)
+    }
+}
+
+impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<B, IN, T>>
+    for Affine<IN, OUT, T>
+{
+    type Output = Matrix<B, OUT, T>;
+    type Cache = Matrix<B, IN, T>;
+
+    #[inline]
+    fn forward(&self, input: &Matrix<B, IN, T>) -> (Matrix<B, OUT, T>, Matrix<B, IN, T>) {
+        (self.predict(input), *input)
+    }
+
+    #[inline]
+    fn predict(&self, input: &Matrix<B, IN, T>) -> Matrix<B, OUT, T> {
+        input.matmul(&self.weights).add_row(&self.bias)
+    }
+
+    #[inline]
+    fn backward(
+        &self,
+        input: &Matrix<B, IN, T>,
+        d_output: &Matrix<B, OUT, T>,
+    ) -> (Matrix<B, IN, T>, AffineGradient<IN, OUT, T>) {
+        // dW = Xᵀ·dY, db = Σ_batch dY, dX = dY·Wᵀ
+        let gradient = AffineGradient {
+            d_weights: input.transposed_matmul(d_output),
+            d_bias: d_output.column_sums(),
+        };
+        (d_output.matmul_transposed(&self.weights), gradient)
+    }
+}
+
+impl<const IN: usize, const OUT: usize, T: Scalar> Parameters<T> for Affine<IN, OUT, T> {
+    type Gradient = AffineGradient<IN, OUT, T>;
+    const PARAMETER_COUNT: usize = IN * OUT + OUT;
+
+    #[inline]
+    fn update<const K: usize, F>(
+        &mut self,
+        gradient: &Self::Gradient,
+        mut state: [&mut Self::Gradient; K],
+        f: &mut F,
+    ) where
+        F: FnMut(&mut [T], &[T], [&mut [T]; K]),
+    {
+        f(
+            self.weights.as_mut_slice(),
+            gradient.d_weights.as_slice(),
+            state.each_mut().map(|s| s.d_weights.as_mut_slice()),
+        );
+        f(
+            self.bias.as_mut_slice(),
+            gradient.d_bias.as_slice(),
+            state.each_mut().map(|s| s.d_bias.as_mut_slice()),
+        );
+    }
+
+    #[inline]
+    fn visit<F: FnMut(&[T])>(&self, f: &mut F) {
+        f(self.weights.as_slice());
+        f(self.bias.as_slice());
+    }
+
+    #[inline]
+    fn visit_mut<F: FnMut(&mut [T])>(&mut self, f: &mut F) {
+        f(self.weights.as_mut_slice());
+        f(self.bias.as_mut_slice());
+    }
+}
+
+static_assertions::assert_eq_size!(Affine<2, 4>, [f32; 12]);
+static_assertions::assert_eq_size!(Affine<2, 4, f64>, [f64; 12]);
+static_assertions::assert_eq_size!(AffineGradient<2, 4>, Affine<2, 4>);
+static_assertions::assert_impl_all!(Affine<2, 4>: Copy, Send, Sync, Default);
+static_assertions::assert_impl_all!(AffineGradient<2, 4>: Copy, Send, Sync, Default);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Mse, gradient_check};
+
+    fn layer() -> Affine<3, 2, f64> {
+        Affine::new(
+            Matrix::new([[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]]),
+            Matrix::new([[0.05, -0.1]]),
+        )
+    }
+
+    #[test]
+    fn forward_by_hand() {
+        let x = Matrix::new([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]]);
+        let (y, cache) = layer().forward(&x);
+        // row 0: [0.1 + 0.8 - 1.5 + 0.05, -0.2 + 0.6 + 1.8 - 0.1]
+        // row 1: [-0.4 - 0.25 + 0.05, -0.3 + 0.3 - 0.1]
+        let want = Matrix::new([[-0.55, 2.1], [-0.6, -0.1]]);
+        for (a, b) in y.as_slice().iter().zip(want.as_slice()) {
+            assert!((a - b).abs() < 1e-12, "{y:?}");
+        }
+        assert_eq!(cache, x);
+    }
+
+    #[test]
+    fn backward_by_hand() {
+        let x = Matrix::new([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]]);
+        let (_, cache) = layer().forward(&x);
+        let d_y = Matrix::new([[1.0, 0.0], [2.0, -1.0]]);
+        let (d_x, d) = layer().backward(&cache, &d_y);
+        // dW = Xᵀ·dY
+        assert_eq!(
+            d.d_weights,
+            Matrix::new([[1.0, 0.0], [0.0, 1.0], [4.0, -0.5]])
+        );
+        assert_eq!(d.d_bias, Matrix::new([[3.0, -1.0]]));
+        // dX = dY·Wᵀ
+        let want = Matrix::new([[0.1, 0.4, -0.5], [0.4, 0.5, -1.6]]);
+        for (a, b) in d_x.as_slice().iter().zip(want.as_slice()) {
+            assert!((a - b).abs() < 1e-12, "{d_x:?}");
+        }
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let x = Matrix::new([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5], [0.3, 0.2, 0.1]]);
+        let t = Matrix::new([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]]);
+        let report = gradient_check(&layer(), &Mse, &x, &t);
+        assert_eq!(report.checked, 8 + 9);
+        assert!(report.max_relative_error < 1e-7, "{report:?}");
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences_in_f32() {
+        let l: Affine<3, 2, f32> = Affine::new(
+            Matrix::new([[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]]),
+            Matrix::new([[0.05, -0.1]]),
+        );
+        let x = Matrix::new([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]]);
+        let t = Matrix::new([[0.0, 1.0], [1.0, 0.0]]);
+        let report = gradient_check(&l, &Mse, &x, &t);
+        assert!(report.max_relative_error < 1e-3, "{report:?}");
+    }
+
+    #[test]
+    fn update_walks_weights_then_bias() {
+        let mut l = layer();
+        let g = AffineGradient {
+            d_weights: Matrix::filled(1.0),
+            d_bias: Matrix::filled(2.0),
+        };
+        let mut seen = [0usize; 2];
+        let mut calls = 0;
+        l.update(&g, [], &mut |p: &mut [f64], d: &[f64], []| {
+            seen[calls] = p.len();
+            assert!(d.iter().all(|&v| v == (calls + 1) as f64));
+            calls += 1;
+        });
+        assert_eq!(seen, [6, 2]);
+        assert_eq!(<Affine<3, 2, f64> as Parameters<f64>>::PARAMETER_COUNT, 8);
+    }
+}

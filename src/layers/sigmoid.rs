@@ -1,0 +1,59 @@
+//! [`Sigmoid`]: the logistic function `1 / (1 + e^-x)`.
+
+use crate::layers::activation::activation_layer;
+use crate::{Activation, Scalar, math};
+
+/// The logistic sigmoid, `y = 1 / (1 + e^-x)`, applied element-wise.
+///
+/// Computed so that `exp` never overflows: inputs of ±1e4 give exactly 1 and 0.
+///
+/// ```
+/// use constnet::{Layer, Matrix, Sigmoid};
+///
+/// let (y, cache) = Sigmoid.forward(&Matrix::new([[0.0_f64]]));
+/// assert_eq!(y, Matrix::new([[0.5]]));
+/// let (d_x, ()) = Sigmoid.backward(&cache, &Matrix::new([[1.0]]));
+/// assert_eq!(d_x, Matrix::new([[0.25]])); // y(1 - y)
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Sigmoid;
+
+impl Activation for Sigmoid {
+    #[inline]
+    fn activate<T: Scalar>(x: T) -> T {
+        math::sigmoid(x)
+    }
+
+    #[inline]
+    fn derivative<T: Scalar>(y: T) -> T {
+        // σ'(x) = σ(x)(1 - σ(x)) = y(1 - y)
+        y * (T::one() - y)
+    }
+}
+
+activation_layer!(Sigmoid);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::activation::tests::{check_derivative, check_gradient};
+
+    #[test]
+    fn values() {
+        assert_eq!(Sigmoid::activate(0.0_f32), 0.5);
+        assert!((Sigmoid::activate(1.0_f64) - 0.731_058_578_630_004_9).abs() < 1e-15);
+        assert!((Sigmoid::activate(-1.0_f64) - 0.268_941_421_369_995_1).abs() < 1e-15);
+        assert_eq!(Sigmoid::activate(1e4_f32), 1.0);
+        assert_eq!(Sigmoid::activate(-1e4_f32), 0.0);
+    }
+
+    #[test]
+    fn derivative_matches_finite_differences() {
+        check_derivative::<Sigmoid>();
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        check_gradient(Sigmoid);
+    }
+}

@@ -1,0 +1,164 @@
+//! [`SoftmaxCrossEntropy`]: softmax and cross-entropy fused, on raw scores.
+
+use crate::{Loss, Matrix, Scalar, math};
+
+/// Cross-entropy of the softmax of the scores (logits) against target
+/// distributions (one-hot rows for classification), averaged over the batch:
+/// `L = (1/B) Σ_rows Σ_i t_i (logsumexp(x) - x_i)`.
+///
+/// The gradient has the textbook's simple form `dX = (softmax(X) - T) / B`
+/// (for targets whose rows sum to 1). The value is computed with the
+/// log-sum-exp trick rather than `ln(softmax)`, so logits of ±1e4 give a
+/// finite loss and gradient, and a confident wrong answer costs its true,
+/// large loss rather than `ln(0)`.
+///
+/// ```
+/// use constnet::{Loss, Matrix, SoftmaxCrossEntropy};
+///
+/// let logits = Matrix::new([[0.0_f64, 0.0]]);
+/// let target = Matrix::new([[1.0, 0.0]]);
+/// assert_eq!(SoftmaxCrossEntropy.value(&logits, &target), 2.0_f64.ln());
+/// assert_eq!(SoftmaxCrossEntropy.gradient(&logits, &target), Matrix::new([[-0.5, 0.5]]));
+///
+/// let huge = Matrix::new([[1e4_f32, -1e4]]);
+/// assert_eq!(SoftmaxCrossEntropy.value(&huge, &Matrix::new([[0.0, 1.0]])), 2e4);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SoftmaxCrossEntropy;
+
+impl<const B: usize, const N: usize, T: Scalar> Loss<Matrix<B, N, T>> for SoftmaxCrossEntropy {
+    #[inline]
+    fn value(&self, logits: &Matrix<B, N, T>, target: &Matrix<B, N, T>) -> T {
+        let mut sum = T::zero();
+        for (x, t) in logits.rows().iter().zip(target.rows()) {
+            sum = sum + row_loss(x, t, math::shifted_exp_sum(x));
+        }
+        sum / T::from_f64(B as f64)
+    }
+
+    #[inline]
+    fn gradient(&self, logits: &Matrix<B, N, T>, target: &Matrix<B, N, T>) -> Matrix<B, N, T> {
+        self.value_and_gradient(logits, target).1
+    }
+
+    #[inline]
+    fn value_and_gradient(
+        &self,
+        logits: &Matrix<B, N, T>,
+        target: &Matrix<B, N, T>,
+    ) -> (T, Matrix<B, N, T>) {
+        let scale = T::one() / T::from_f64(B as f64);
+        let mut d_logits = Matrix::zeros();
+        let mut sum = T::zero();
+        for ((x, t), d) in logits
+            .rows()
+            .iter()
+            .zip(target.rows())
+            .zip(d_logits.rows_mut())
+        {
+            let (m, exp_sum) = math::shifted_exp_sum(x);
+            sum = sum + row_loss(x, t, (m, exp_sum));
+            let mass = t.iter().fold(T::zero(), |s, &t| s + t);
+            for ((&x, &t), d) in x.iter().zip(t).zip(d.iter_mut()) {
+                // dL/dx_i = softmax(x)_i Σt - t_i: softmax - t for a distribution
+                let p = (x - m).exp() / exp_sum;
+                *d = (p * mass - t) * scale;
+            }
+        }
+        (sum * scale, d_logits)
+    }
+}
+
+/// `-Σ t_i ln softmax(x)_i = Σ t_i (lse(x) - x_i)` for one row, with
+/// `lse(x) - x_i` written `(m - x_i) + ln Σ e^(x - m)` so that large logits
+/// lose no precision to a large `lse`.
+#[inline]
+fn row_loss<T: Scalar>(x: &[T], t: &[T], (m, exp_sum): (T, T)) -> T {
+    let ln_sum = exp_sum.ln();
+    x.iter().zip(t).fold(T::zero(), |s, (&x, &t)| {
+        // A zero target contributes nothing, whatever its logit.
+        if t == T::zero() {
+            s
+        } else {
+            s + t * ((m - x) + ln_sum)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Identity, gradient_check};
+    use proptest::prelude::*;
+
+    #[test]
+    fn value_by_hand() {
+        // The textbook's example: y = softmax output 0.6 for the true class.
+        let p = [0.1_f64, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0];
+        // Logits whose softmax is p where p > 0: ln p (zeros get -1e3).
+        let logits = Matrix::new([p.map(|p| if p > 0.0 { p.ln() } else { -1e3 })]);
+        let mut t = [0.0; 10];
+        t[2] = 1.0;
+        let value = SoftmaxCrossEntropy.value(&logits, &Matrix::new([t]));
+        assert!((value - 0.510_825_623_765_990_7).abs() < 1e-12, "{value}"); // -ln 0.6
+    }
+
+    #[test]
+    fn gradient_is_softmax_minus_target_over_batch() {
+        let x = Matrix::new([[1.0_f64, 2.0, 3.0], [0.0, 0.0, 0.0]]);
+        let t = Matrix::new([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]);
+        let g = SoftmaxCrossEntropy.gradient(&x, &t);
+        let e = 1.0_f64.exp();
+        let s = 1.0 + e + e * e;
+        let want = Matrix::new([
+            [1.0 / s, e / s, e * e / s - 1.0],
+            [1.0 / 3.0 - 1.0, 1.0 / 3.0, 1.0 / 3.0],
+        ])
+        .scale(0.5);
+        for (a, b) in g.as_slice().iter().zip(want.as_slice()) {
+            assert!((a - b).abs() < 1e-15);
+        }
+        let (value, same) = SoftmaxCrossEntropy.value_and_gradient(&x, &t);
+        assert_eq!(same, g);
+        assert_eq!(value, SoftmaxCrossEntropy.value(&x, &t));
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let x = Matrix::new([[0.3_f64, -1.2, 2.2], [1.0, 0.5, -0.5]]);
+        let t = Matrix::new([[0.0, 1.0, 0.0], [0.2, 0.3, 0.5]]);
+        let report = gradient_check(&Identity, &SoftmaxCrossEntropy, &x, &t);
+        assert!(report.max_relative_error < 1e-8, "{report:?}");
+    }
+
+    #[test]
+    fn huge_logits_stay_finite() {
+        let x = Matrix::new([[1e4_f32, -1e4, 0.0], [-1e4, -1e4, -1e4]]);
+        let t = Matrix::new([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]);
+        let (value, g) = SoftmaxCrossEntropy.value_and_gradient(&x, &t);
+        // Row 0 costs 2e4, row 1 (three equal logits) ln 3.
+        assert_eq!(value, (2e4 + 3.0_f32.ln()) / 2.0);
+        let want = Matrix::new([[0.5, -0.5, 0.0], [1.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0 - 0.5]]);
+        for (a, b) in g.as_slice().iter().zip(want.as_slice()) {
+            assert!((a - b).abs() < 1e-7, "{g:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn finite_for_logits_within_1e4(
+            logits in proptest::collection::vec(-1e4_f32..1e4, 8),
+            class in 0usize..4,
+        ) {
+            let x = Matrix::<2, 4>::from_slice(&logits).unwrap();
+            let t = Matrix::from_fn(|_, c| if c == class { 1.0 } else { 0.0 });
+            let (value, g) = SoftmaxCrossEntropy.value_and_gradient(&x, &t);
+            prop_assert!(value.is_finite() && value >= 0.0);
+            prop_assert!(g.is_finite());
+            // Each gradient row sums to (1 - 1) / B = 0.
+            for row in g.rows() {
+                prop_assert!(row.iter().sum::<f32>().abs() < 1e-6);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! [`Sgd`]: stochastic gradient descent.
+
+use crate::{Optimizer, Parameters, Scalar};
+
+/// Stochastic gradient descent: `W ← W - lr · dW`.
+///
+/// The minus is the whole point: the gradient points uphill, so the step goes
+/// the other way. It keeps no state.
+///
+/// ```
+/// use constnet::{Affine, AffineGradient, Matrix, Optimizer, Sgd};
+///
+/// let mut layer: Affine<1, 2> = Affine::new(Matrix::new([[1.0, 1.0]]), Matrix::zeros());
+/// let gradient = AffineGradient { d_weights: Matrix::new([[4.0, -4.0]]), d_bias: Matrix::zeros() };
+/// Sgd::new(0.25).step(&mut layer, &gradient);
+/// assert_eq!(layer.weights, Matrix::new([[0.0, 2.0]]));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sgd<T = f32> {
+    /// The step size, `lr`.
+    pub learning_rate: T,
+}
+
+impl<T> Sgd<T> {
+    /// SGD with the given learning rate.
+    pub const fn new(learning_rate: T) -> Self {
+        Self { learning_rate }
+    }
+}
+
+impl<T: Scalar> Default for Sgd<T> {
+    /// The textbook's learning rate, 0.01.
+    fn default() -> Self {
+        Self::new(T::from_f64(0.01))
+    }
+}
+
+impl<P: Parameters<T>, T: Scalar> Optimizer<P, T> for Sgd<T> {
+    #[inline]
+    fn step(&mut self, parameters: &mut P, gradient: &P::Gradient) {
+        let lr = self.learning_rate;
+        parameters.update(gradient, [], &mut |w: &mut [T], d_w: &[T], []| {
+            for (w, &d) in w.iter_mut().zip(d_w) {
+                // W ← W - lr · dW
+                *w = *w - lr * d;
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Affine, AffineGradient, Matrix, Network, Relu};
+
+    #[test]
+    fn steps_against_the_gradient_in_every_layer() {
+        let mut net = Network::new((
+            Affine::<2, 2, f64>::new(Matrix::filled(1.0), Matrix::filled(1.0)),
+            Relu,
+            Affine::<2, 1, f64>::new(Matrix::filled(1.0), Matrix::filled(1.0)),
+        ));
+        let gradient = (
+            AffineGradient {
+                d_weights: Matrix::new([[1.0, 2.0], [3.0, 4.0]]),
+                d_bias: Matrix::new([[-1.0, -2.0]]),
+            },
+            (),
+            AffineGradient {
+                d_weights: Matrix::new([[10.0], [-10.0]]),
+                d_bias: Matrix::new([[0.5]]),
+            },
+        );
+        Sgd::new(0.1).step(&mut net, &gradient);
+        let (first, _, second) = net.layers;
+        assert_eq!(first.weights, Matrix::new([[0.9, 0.8], [0.7, 0.6]]));
+        assert_eq!(first.bias, Matrix::new([[1.1, 1.2]]));
+        assert_eq!(second.weights, Matrix::new([[0.0], [2.0]]));
+        assert_eq!(second.bias, Matrix::new([[0.95]]));
+    }
+
+    #[test]
+    fn a_step_lowers_the_loss() {
+        use crate::{Loss, Mse};
+        let mut net = Network::new((Affine::<1, 1, f64>::new(
+            Matrix::new([[0.5]]),
+            Matrix::new([[0.0]]),
+        ),));
+        let x = Matrix::new([[1.0], [2.0]]);
+        let t = Matrix::new([[2.0], [4.0]]);
+        let before = Mse.value(&net.predict(&x), &t);
+        let (y, trace) = net.forward(&x);
+        let gradient = net.backward(&trace, &Mse.gradient(&y, &t));
+        Sgd::new(0.05).step(&mut net, &gradient);
+        let after = Mse.value(&net.predict(&x), &t);
+        assert!(after < before, "{after} >= {before}");
+        // dL/dw = (2/2)(Σ (w x - t) x) = (0.5 - 2) + (1 - 4) 2 = -7.5, db = -1.5 - 3 = -4.5
+        assert_eq!(net.layers.0.weights, Matrix::new([[0.5 + 0.05 * 7.5]]));
+        assert_eq!(net.layers.0.bias, Matrix::new([[0.05 * 4.5]]));
+    }
+}
