@@ -100,6 +100,8 @@ mod tests {
         let a = Matrix::new([[1.0, 2.0]]);
         let b = Matrix::new([[3.0], [4.0]]);
         assert_eq!(a * b, Matrix::new([[11.0]]));
-        assert_eq!(&b * &a, Matrix::new([[3.0, 6.0], [4.0, 8.0]]));
+        #[allow(clippy::op_ref)]
+        let product = &b * &a;
+        assert_eq!(product, Matrix::new([[3.0, 6.0], [4.0, 8.0]]));
     }
 }
