@@ -53,8 +53,11 @@
 //!   matrices too large for the stack.
 //!
 //! Without default features the crate is `#![no_std]` and allocation-free.
-//! All float math goes through `libm`, with or without `std`, so results are
-//! the same bits on every target.
+//! Float math goes through `num_traits::Float` on its `libm` backend with or
+//! without `std` (the crate never turns on num-traits' `std` feature; if
+//! another crate in the build does, `exp` and `ln` come from the platform
+//! instead and may differ in the last bit). Initialisation uses only exactly
+//! rounded arithmetic, so a seed gives the same weights on every target.
 
 #![no_std]
 #![cfg_attr(not(feature = "alloc"), forbid(unsafe_code))]

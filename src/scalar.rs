@@ -6,9 +6,10 @@ use num_traits::Float;
 /// A floating-point element type: `f32` or `f64`.
 ///
 /// Every function in the crate is generic over `Scalar`, and all transcendental
-/// math (`exp`, `ln`, `tanh`) goes through [`num_traits::Float`] backed by the
-/// pure-Rust `libm`, so the same network computes the same bits on a laptop and
-/// on a microcontroller.
+/// math (`exp`, `ln`, `tanh`) goes through [`num_traits::Float`], backed by the
+/// pure-Rust `libm` unless some crate in the build enables num-traits' `std`
+/// feature, so the same network computes the same bits on a laptop and on a
+/// microcontroller.
 ///
 /// ```
 /// use constnet::Scalar;
