@@ -15,3 +15,12 @@ pub use relu::Relu;
 pub use sigmoid::Sigmoid;
 pub use softmax::Softmax;
 pub use tanh::Tanh;
+
+static_assertions::assert_impl_all!(Relu: Copy, Send, Sync, Default);
+static_assertions::assert_impl_all!(Sigmoid: Copy, Send, Sync, Default);
+static_assertions::assert_impl_all!(Tanh: Copy, Send, Sync, Default);
+static_assertions::assert_impl_all!(Identity: Copy, Send, Sync, Default);
+static_assertions::assert_impl_all!(Softmax: Copy, Send, Sync, Default);
+// Layers without parameters take no space in a network.
+static_assertions::assert_eq_size!(Relu, ());
+static_assertions::assert_eq_size!((Affine<3, 2>, Relu, Sigmoid), Affine<3, 2>);

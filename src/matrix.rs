@@ -380,6 +380,10 @@ impl<const R: usize, const C: usize, T: fmt::Display> fmt::Display for Matrix<R,
     }
 }
 
+static_assertions::assert_eq_size!(Matrix<3, 5>, [f32; 15]);
+static_assertions::assert_eq_size!(Matrix<3, 5, f64>, [f64; 15]);
+static_assertions::assert_impl_all!(Matrix<3, 5>: Copy, Send, Sync, Default);
+
 #[cfg(test)]
 mod tests {
     use super::*;
