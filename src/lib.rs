@@ -45,6 +45,8 @@
 //! - [`gradient_check`]: backpropagation against finite differences.
 //! - [`Init`]: seeded Xavier and He initialisation.
 //! - [`graph`]: the textbook's scalar computational-graph nodes.
+//! - [`data`]: labelled samples parsed from CSV text, with errors that name
+//!   the line and column.
 //!
 //! # Features
 //!
@@ -64,6 +66,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod data;
 pub mod graph;
 
 mod gradcheck;
