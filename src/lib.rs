@@ -41,7 +41,9 @@
 //!   [`Identity`], [`Softmax`]; tuples of layers are layers, and [`Network`]
 //!   checks that their widths connect.
 //! - Losses ([`Loss`]): [`Mse`], [`SoftmaxCrossEntropy`], [`BinaryCrossEntropy`].
-//! - Optimizers ([`Optimizer`]): [`Sgd`], over any [`Parameters`].
+//! - Optimizers ([`Optimizer`]): [`Sgd`], [`Momentum`], [`AdaGrad`],
+//!   [`RmsProp`], [`Adam`], over any [`Parameters`], their state shaped like
+//!   the parameters.
 //! - [`gradient_check`]: backpropagation against finite differences.
 //! - [`Init`]: seeded Xavier and He initialisation.
 //! - [`graph`]: the textbook's scalar computational-graph nodes.
@@ -87,5 +89,5 @@ pub use layers::{Activation, Affine, AffineGradient, Identity, Relu, Sigmoid, So
 pub use loss::{BinaryCrossEntropy, Loss, Mse, SoftmaxCrossEntropy};
 pub use matrix::Matrix;
 pub use network::{AnyWidth, Connect, Network, NonFiniteLoss, Trace, Width};
-pub use optim::{Optimizer, Sgd};
+pub use optim::{AdaGrad, Adam, Momentum, Optimizer, RmsProp, Sgd};
 pub use scalar::Scalar;
