@@ -95,10 +95,10 @@ fn main() -> ExitCode {
     );
     let result = match optimizer {
         Choice::Sgd(o) => train_network(o, train, test, &mut rng),
-        Choice::Momentum(o) => train_network(o, train, test, &mut rng),
-        Choice::AdaGrad(o) => train_network(o, train, test, &mut rng),
-        Choice::RmsProp(o) => train_network(o, train, test, &mut rng),
-        Choice::Adam(o) => train_network(o, train, test, &mut rng),
+        Choice::Momentum(o) => train_network(*o, train, test, &mut rng),
+        Choice::AdaGrad(o) => train_network(*o, train, test, &mut rng),
+        Choice::RmsProp(o) => train_network(*o, train, test, &mut rng),
+        Choice::Adam(o) => train_network(*o, train, test, &mut rng),
     };
     let (net, losses) = match result {
         Ok(trained) => trained,
@@ -118,14 +118,16 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The optimizers the example can train with, each with hyperparameters
-/// that suit this problem.
+/// The optimizers the example can train with. Those with state hold it in
+/// values shaped like the network (Adam's two moments are 2 · 4,810 floats),
+/// so they are boxed here only to keep the choice itself small; training
+/// moves them back onto the stack.
 enum Choice {
     Sgd(Sgd),
-    Momentum(Momentum<constnet::GradientOf<Layers>>),
-    AdaGrad(AdaGrad<constnet::GradientOf<Layers>>),
-    RmsProp(RmsProp<constnet::GradientOf<Layers>>),
-    Adam(Adam<constnet::GradientOf<Layers>>),
+    Momentum(Box<Momentum<constnet::GradientOf<Layers>>>),
+    AdaGrad(Box<AdaGrad<constnet::GradientOf<Layers>>>),
+    RmsProp(Box<RmsProp<constnet::GradientOf<Layers>>>),
+    Adam(Box<Adam<constnet::GradientOf<Layers>>>),
 }
 
 impl Choice {
@@ -159,19 +161,19 @@ fn parse_optimizer(mut args: impl Iterator<Item = String>) -> Result<Choice, Str
     if textbook {
         return Ok(match name.as_str() {
             "sgd" => Choice::Sgd(Sgd::default()),
-            "momentum" => Choice::Momentum(Momentum::default()),
-            "adagrad" => Choice::AdaGrad(AdaGrad::default()),
-            "rmsprop" => Choice::RmsProp(RmsProp::default()),
-            "adam" => Choice::Adam(Adam::default()),
+            "momentum" => Choice::Momentum(Box::default()),
+            "adagrad" => Choice::AdaGrad(Box::default()),
+            "rmsprop" => Choice::RmsProp(Box::default()),
+            "adam" => Choice::Adam(Box::default()),
             other => return Err(format!("unknown optimizer `{other}`")),
         });
     }
     Ok(match name.as_str() {
         "sgd" => Choice::Sgd(Sgd::new(0.1)),
-        "momentum" => Choice::Momentum(Momentum::new(0.02, 0.9)),
-        "adagrad" => Choice::AdaGrad(AdaGrad::new(0.05)),
-        "rmsprop" => Choice::RmsProp(RmsProp::new(0.001, 0.99)),
-        "adam" => Choice::Adam(Adam::new(0.002, 0.9, 0.999)),
+        "momentum" => Choice::Momentum(Box::new(Momentum::new(0.02, 0.9))),
+        "adagrad" => Choice::AdaGrad(Box::new(AdaGrad::new(0.05))),
+        "rmsprop" => Choice::RmsProp(Box::new(RmsProp::new(0.001, 0.99))),
+        "adam" => Choice::Adam(Box::new(Adam::new(0.002, 0.9, 0.999))),
         other => return Err(format!("unknown optimizer `{other}`")),
     })
 }
