@@ -230,6 +230,11 @@ impl<L: Parameters<T>, T: Scalar> Parameters<T> for Network<L> {
     fn visit_mut<F: FnMut(&mut [T])>(&mut self, f: &mut F) {
         self.layers.visit_mut(f);
     }
+
+    #[inline]
+    fn visit_shapes<F: FnMut(usize, usize)>(&self, f: &mut F) {
+        self.layers.visit_shapes(f);
+    }
 }
 
 impl<X: Batch, L: Layer<X>> Layer<X> for Network<L> {
