@@ -47,6 +47,8 @@
 //! - [`gradient_check`]: backpropagation against finite differences.
 //! - [`Init`]: seeded Xavier and He initialisation.
 //! - [`graph`]: the textbook's scalar computational-graph nodes.
+//! - [`weights`]: parameters saved to bytes and loaded back, checked and
+//!   checksummed, on `&[u8]` without `std`.
 //! - [`data`]: labelled samples parsed from CSV text, with errors that name
 //!   the line and column.
 //!
@@ -70,6 +72,7 @@ extern crate std;
 
 pub mod data;
 pub mod graph;
+pub mod weights;
 
 mod gradcheck;
 mod init;
