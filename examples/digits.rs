@@ -4,7 +4,8 @@
 //! The data is the UCI optical digits set as scikit-learn ships it
 //! (`data/digits.csv`, see `data/README.md`): 1,797 images, split from a fixed
 //! seed into 1,437 for training and 360 for testing, pixels scaled from
-//! `0..=16` to `[0, 1]`. Every run prints the same figures.
+//! `0..=16` to `[0, 1]`. Every run prints the same figures. After training,
+//! the weights are saved to bytes and loaded back into a fresh network.
 //!
 //! Run it with `cargo run --release --example digits`, or pick the optimizer
 //! with `-- --optimizer sgd|momentum|adagrad|rmsprop|adam` (default `adam`).
@@ -17,7 +18,7 @@ use std::time::Instant;
 use constnet::data::{Sample, read_labelled_csv};
 use constnet::{
     AdaGrad, Adam, Affine, Matrix, Momentum, Network, Optimizer, Relu, RmsProp, Sgd,
-    SoftmaxCrossEntropy,
+    SoftmaxCrossEntropy, weights,
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -107,6 +108,32 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+
+    // Save the weights to bytes and load them into a fresh network: the
+    // copy must predict exactly as the original.
+    let mut bytes = vec![0; weights::encoded_len(&net)];
+    let mut reloaded = Digits::default();
+    let saved = weights::encode(&net, &mut bytes)
+        .and_then(|_| weights::decode(&mut reloaded, &bytes))
+        .map_err(|error| error.to_string())
+        .and_then(|()| {
+            let same = samples
+                .iter()
+                .all(|s| predict(&reloaded, s) == predict(&net, s));
+            same.then_some(())
+                .ok_or_else(|| "the reloaded network predicts differently".to_owned())
+        });
+    match saved {
+        Ok(()) => println!(
+            "weights saved to {} bytes and reloaded: the same predictions on all {} images",
+            bytes.len(),
+            samples.len()
+        ),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
 
     println!();
     print!("{}", loss_chart(&losses, 12));
