@@ -130,8 +130,10 @@ pub trait Parameters<T: Scalar> {
     /// the order of `update`: what saved weights record, so that they load
     /// only into parameters of the same shape.
     ///
-    /// The default sees each slice as a single row; layers whose parameters
-    /// are matrices override it, and tuples and networks forward it.
+    /// `rows * columns` is the length of the matching slice of
+    /// [`visit`](Parameters::visit). The default sees each slice as a single
+    /// row; layers whose parameters are matrices override it, and tuples and
+    /// networks forward it.
     ///
     /// ```
     /// use constnet::{Affine, Parameters, Relu};
