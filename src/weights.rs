@@ -114,6 +114,12 @@ pub fn encoded_len<P: Parameters<T>, T: Scalar>(parameters: &P) -> usize {
 ///   [`decode`] would refuse; nothing is written.
 /// - [`WeightsError::UnsupportedScalar`] for an element type other than
 ///   f32 and f64.
+///
+/// # Panics
+///
+/// Only if `P`'s [`Parameters`] implementation contradicts itself: slices
+/// whose lengths do not add up to `PARAMETER_COUNT`. The implementations in
+/// this crate cannot.
 pub fn encode<P: Parameters<T>, T: Scalar>(
     parameters: &P,
     out: &mut [u8],
@@ -177,6 +183,13 @@ pub fn encode<P: Parameters<T>, T: Scalar>(
 /// saved weights, of another version or element type, truncated or with
 /// bytes after the end, damaged (the checksum), of another architecture, or
 /// holding NaN or infinite weights. `parameters` is then unchanged.
+///
+/// # Panics
+///
+/// Never for any `bytes`; only if `P`'s [`Parameters`] implementation
+/// contradicts itself (slices of [`visit`](Parameters::visit) longer than
+/// the shapes of [`visit_shapes`](Parameters::visit_shapes) say). The
+/// implementations in this crate cannot.
 pub fn decode<P: Parameters<T>, T: Scalar>(
     parameters: &mut P,
     bytes: &[u8],
