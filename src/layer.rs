@@ -125,6 +125,27 @@ pub trait Parameters<T: Scalar> {
     /// Calls `f` once for each parameter slice mutably, in the order of
     /// `update`.
     fn visit_mut<F: FnMut(&mut [T])>(&mut self, f: &mut F);
+
+    /// Calls `f` with the shape `(rows, columns)` of each parameter slice, in
+    /// the order of `update`: what saved weights record, so that they load
+    /// only into parameters of the same shape.
+    ///
+    /// `rows * columns` is the length of the matching slice of
+    /// [`visit`](Parameters::visit). The default sees each slice as a single
+    /// row; layers whose parameters are matrices override it, and tuples and
+    /// networks forward it.
+    ///
+    /// ```
+    /// use constnet::{Affine, Parameters, Relu};
+    ///
+    /// let net: (Affine<3, 2>, Relu, Affine<2, 1>) = Default::default();
+    /// let mut shapes = Vec::new();
+    /// Parameters::<f32>::visit_shapes(&net, &mut |rows, columns| shapes.push((rows, columns)));
+    /// assert_eq!(shapes, [(3, 2), (1, 2), (2, 1), (1, 1)]);
+    /// ```
+    fn visit_shapes<F: FnMut(usize, usize)>(&self, f: &mut F) {
+        self.visit(&mut |slice: &[T]| f(1, slice.len()));
+    }
 }
 
 /// The gradient type of the parameters of `L` with elements `T`.

@@ -41,10 +41,16 @@
 //!   [`Identity`], [`Softmax`]; tuples of layers are layers, and [`Network`]
 //!   checks that their widths connect.
 //! - Losses ([`Loss`]): [`Mse`], [`SoftmaxCrossEntropy`], [`BinaryCrossEntropy`].
-//! - Optimizers ([`Optimizer`]): [`Sgd`], over any [`Parameters`].
+//! - Optimizers ([`Optimizer`]): [`Sgd`], [`Momentum`], [`AdaGrad`],
+//!   [`RmsProp`], [`Adam`], over any [`Parameters`], their state shaped like
+//!   the parameters.
 //! - [`gradient_check`]: backpropagation against finite differences.
 //! - [`Init`]: seeded Xavier and He initialisation.
 //! - [`graph`]: the textbook's scalar computational-graph nodes.
+//! - [`weights`]: parameters saved to bytes and loaded back, checked and
+//!   checksummed, on `&[u8]` without `std`.
+//! - [`data`]: labelled samples parsed from CSV text, with errors that name
+//!   the line and column.
 //!
 //! # Features
 //!
@@ -67,7 +73,9 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod data;
 pub mod graph;
+pub mod weights;
 
 mod gradcheck;
 mod init;
@@ -87,5 +95,5 @@ pub use layers::{Activation, Affine, AffineGradient, Identity, Relu, Sigmoid, So
 pub use loss::{BinaryCrossEntropy, Loss, Mse, SoftmaxCrossEntropy};
 pub use matrix::Matrix;
 pub use network::{AnyWidth, Connect, Network, NonFiniteLoss, Trace, Width};
-pub use optim::{Optimizer, Sgd};
+pub use optim::{AdaGrad, Adam, Momentum, Optimizer, RmsProp, Sgd};
 pub use scalar::Scalar;

@@ -230,6 +230,11 @@ impl<L: Parameters<T>, T: Scalar> Parameters<T> for Network<L> {
     fn visit_mut<F: FnMut(&mut [T])>(&mut self, f: &mut F) {
         self.layers.visit_mut(f);
     }
+
+    #[inline]
+    fn visit_shapes<F: FnMut(usize, usize)>(&self, f: &mut F) {
+        self.layers.visit_shapes(f);
+    }
 }
 
 impl<X: Batch, L: Layer<X>> Layer<X> for Network<L> {
@@ -366,6 +371,46 @@ mod tests {
         assert_eq!(n, before);
         extern crate alloc;
         assert!(alloc::format!("{err}").starts_with("the loss is NaN (not finite)"));
+    }
+
+    proptest::proptest! {
+        /// Whatever the inputs within ±1e4, a training step either reports a
+        /// finite loss and leaves finite weights, or reports a non-finite
+        /// loss and changes nothing: NaN never enters the parameters silently.
+        #[test]
+        fn training_on_inputs_within_1e4_never_hides_nan(
+            inputs in proptest::collection::vec(-1e4_f32..=1e4, 6),
+            class in 0usize..2,
+            learning_rate in 0.001_f32..10.0,
+        ) {
+            use crate::SoftmaxCrossEntropy;
+            let mut n = Network::new((
+                Affine::<3, 4>::new(
+                    Matrix::from_fn(|r, c| 0.3 * (r as f32) - 0.2 * (c as f32)),
+                    Matrix::zeros(),
+                ),
+                Sigmoid,
+                Affine::<4, 2>::new(Matrix::from_fn(|r, c| 0.5 - 0.25 * ((r + c) as f32)), Matrix::zeros()),
+            ));
+            let x = Matrix::<2, 3>::from_slice(&inputs).unwrap();
+            let t = Matrix::from_fn(|_, c| if c == class { 1.0 } else { 0.0 });
+            let mut sgd = Sgd::new(learning_rate);
+            for _ in 0..3 {
+                let before = n;
+                match n.train_step(&x, &t, &SoftmaxCrossEntropy, &mut sgd) {
+                    Ok(loss) => {
+                        proptest::prop_assert!(loss.is_finite());
+                        let mut finite = true;
+                        n.visit(&mut |w: &[f32]| finite &= w.iter().all(|w| w.is_finite()));
+                        proptest::prop_assert!(finite, "{n:?}");
+                    }
+                    Err(error) => {
+                        proptest::prop_assert!(!error.loss.is_finite());
+                        proptest::prop_assert_eq!(n, before);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,15 @@
 //! [`Optimizer`]: how parameters move against their gradient.
 
+mod adagrad;
+mod adam;
+mod momentum;
+mod rmsprop;
 mod sgd;
 
+pub use adagrad::AdaGrad;
+pub use adam::Adam;
+pub use momentum::Momentum;
+pub use rmsprop::RmsProp;
 pub use sgd::Sgd;
 
 use crate::{Parameters, Scalar};

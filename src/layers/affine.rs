@@ -166,6 +166,12 @@ impl<const IN: usize, const OUT: usize, T: Scalar> Parameters<T> for Affine<IN, 
         f(self.weights.as_mut_slice());
         f(self.bias.as_mut_slice());
     }
+
+    #[inline]
+    fn visit_shapes<F: FnMut(usize, usize)>(&self, f: &mut F) {
+        f(IN, OUT);
+        f(1, OUT);
+    }
 }
 
 static_assertions::assert_eq_size!(Affine<2, 4>, [f32; 12]);
@@ -255,5 +261,24 @@ mod tests {
         });
         assert_eq!(seen, [6, 2]);
         assert_eq!(<Affine<3, 2, f64> as Parameters<f64>>::PARAMETER_COUNT, 8);
+    }
+
+    #[test]
+    fn shapes_are_weights_then_bias_and_match_the_slices() {
+        let l = layer();
+        let mut shapes = [(0, 0); 2];
+        let mut n = 0;
+        l.visit_shapes(&mut |rows, columns| {
+            shapes[n] = (rows, columns);
+            n += 1;
+        });
+        assert_eq!(shapes, [(3, 2), (1, 2)]);
+        let mut lengths = [0; 2];
+        let mut n = 0;
+        l.visit(&mut |slice: &[f64]| {
+            lengths[n] = slice.len();
+            n += 1;
+        });
+        assert_eq!(lengths, [3 * 2, 2]);
     }
 }

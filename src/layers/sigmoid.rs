@@ -56,4 +56,25 @@ mod tests {
     fn gradient_matches_finite_differences() {
         check_gradient(Sigmoid);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn finite_and_within_0_1_for_inputs_within_1e4(
+            inputs in proptest::collection::vec(-1e4_f32..=1e4, 8),
+            wide in proptest::collection::vec(-1e4_f64..=1e4, 8),
+        ) {
+            use crate::{Layer, Matrix};
+            let x = Matrix::<2, 4>::from_slice(&inputs).unwrap();
+            let (y, cache) = Sigmoid.forward(&x);
+            proptest::prop_assert!(y.as_slice().iter().all(|y| (0.0..=1.0).contains(y)), "{y:?}");
+            let (d_x, ()) = Sigmoid.backward(&cache, &Matrix::filled(1.0));
+            proptest::prop_assert!(d_x.as_slice().iter().all(|d| (0.0..=0.25).contains(d)), "{d_x:?}");
+            // σ(-x) = 1 - σ(x): the two branches of the stable form agree.
+            let x = Matrix::<2, 4, f64>::from_slice(&wide).unwrap();
+            let (y, minus_y) = (Sigmoid.predict(&x), Sigmoid.predict(&x.scale(-1.0)));
+            for (a, b) in y.as_slice().iter().zip(minus_y.as_slice()) {
+                proptest::prop_assert!((a + b - 1.0).abs() < 1e-15, "{a} + {b}");
+            }
+        }
+    }
 }

@@ -101,4 +101,31 @@ mod tests {
         let report = gradient_check(&Softmax, &Mse, &x, &t);
         assert!(report.max_relative_error < 1e-7, "{report:?}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn rows_sum_to_one_for_logits_within_1e4(
+            logits in proptest::collection::vec(-1e4_f32..=1e4, 15),
+            wide in proptest::collection::vec(-1e4_f64..=1e4, 15),
+            d_y in proptest::collection::vec(-1e4_f32..=1e4, 15),
+        ) {
+            let x = Matrix::<3, 5>::from_slice(&logits).unwrap();
+            let (y, cache) = Softmax.forward(&x);
+            for row in y.rows() {
+                proptest::prop_assert!(row.iter().all(|p| (0.0..=1.0).contains(p)), "{y:?}");
+                proptest::prop_assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6, "{y:?}");
+            }
+            // The largest logit has the largest probability.
+            for (r, &c) in x.argmax_rows().iter().enumerate() {
+                proptest::prop_assert!(y.row(r).iter().all(|&p| p <= y[(r, c)]));
+            }
+            let (d_x, ()) = Softmax.backward(&cache, &Matrix::from_slice(&d_y).unwrap());
+            proptest::prop_assert!(d_x.is_finite(), "{d_x:?}");
+
+            let y = Softmax.predict(&Matrix::<3, 5, f64>::from_slice(&wide).unwrap());
+            for row in y.rows() {
+                proptest::prop_assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-14, "{y:?}");
+            }
+        }
+    }
 }

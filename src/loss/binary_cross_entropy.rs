@@ -114,5 +114,26 @@ mod tests {
             prop_assert!(BinaryCrossEntropy.value(&y, &t).is_finite());
             prop_assert!(BinaryCrossEntropy.gradient(&y, &t).is_finite());
         }
+
+        #[test]
+        fn finite_through_the_sigmoid_for_logits_within_1e4_and_soft_targets(
+            logits in proptest::collection::vec(-1e4_f64..=1e4, 6),
+            targets in proptest::collection::vec(0.0_f64..=1.0, 6),
+        ) {
+            let x = Matrix::<2, 3, f64>::from_slice(&logits).unwrap();
+            let t = Matrix::from_slice(&targets).unwrap();
+            let (y, cache) = Sigmoid.forward(&x);
+            let (value, d_y) = BinaryCrossEntropy.value_and_gradient(&y, &t);
+            prop_assert!(value.is_finite() && value >= 0.0, "{value}");
+            prop_assert!(d_y.is_finite());
+            // Back through the sigmoid: finite, and (y - t)/B wherever y was not clamped.
+            let (d_x, ()) = Sigmoid.backward(&cache, &d_y);
+            prop_assert!(d_x.is_finite());
+            for ((&d, &y), &t) in d_x.as_slice().iter().zip(y.as_slice()).zip(t.as_slice()) {
+                if (1e-3..=1.0 - 1e-3).contains(&y) {
+                    prop_assert!((d - (y - t) / 2.0).abs() < 1e-9, "{d} vs {}", (y - t) / 2.0);
+                }
+            }
+        }
     }
 }

@@ -160,5 +160,24 @@ mod tests {
                 prop_assert!(row.iter().sum::<f32>().abs() < 1e-6);
             }
         }
+
+        #[test]
+        fn finite_in_f64_for_logits_within_1e4_and_soft_targets(
+            logits in proptest::collection::vec(-1e4_f64..=1e4, 6),
+            weights in proptest::collection::vec(0.0_f64..=1.0, 6),
+        ) {
+            let x = Matrix::<2, 3, f64>::from_slice(&logits).unwrap();
+            // Each target row a distribution (all its mass on column 0 if the draw is all zeros).
+            let t = Matrix::<2, 3, f64>::from_fn(|r, c| {
+                let row = &weights[3 * r..3 * r + 3];
+                let sum: f64 = row.iter().sum();
+                if sum > 0.0 { row[c] / sum } else if c == 0 { 1.0 } else { 0.0 }
+            });
+            let (value, g) = SoftmaxCrossEntropy.value_and_gradient(&x, &t);
+            prop_assert!(value.is_finite() && value >= -1e-12, "{value}");
+            prop_assert!(g.is_finite());
+            // dX = (softmax(X) - T)/B, so every entry is within [-1/B, 1/B].
+            prop_assert!(g.as_slice().iter().all(|d| d.abs() <= 0.5 + 1e-12), "{g:?}");
+        }
     }
 }

@@ -39,6 +39,11 @@ macro_rules! chain {
             fn visit_mut<F: FnMut(&mut [T])>(&mut self, f: &mut F) {
                 $( self.$i.visit_mut(f); )+
             }
+
+            #[inline]
+            fn visit_shapes<F: FnMut(usize, usize)>(&self, f: &mut F) {
+                $( self.$i.visit_shapes(f); )+
+            }
         }
 
         impl<X: Batch, $($output,)+ $($layer,)+> Layer<X> for ($($layer,)+)
