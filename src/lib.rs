@@ -47,6 +47,8 @@
 //! - [`gradient_check`]: backpropagation against finite differences.
 //! - [`Init`]: seeded Xavier and He initialisation.
 //! - [`graph`]: the textbook's scalar computational-graph nodes.
+//! - [`bake`]: a trained network written out as Rust source, a `const` that
+//!   compiles into any program and lives in flash.
 //! - [`weights`]: parameters saved to bytes and loaded back, checked and
 //!   checksummed, on `&[u8]` without `std`.
 //! - [`data`]: labelled samples parsed from CSV text, with errors that name
@@ -73,6 +75,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod bake;
 pub mod data;
 pub mod graph;
 pub mod weights;
