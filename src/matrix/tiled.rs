@@ -29,21 +29,59 @@ const KC: usize = 128;
 /// it, the plain loops, fully unrolled by LLVM, are as fast or faster.
 pub(super) const TILED_FROM: usize = 16 * 1024;
 
-/// One operand of a product, read along an output dimension.
+/// One operand of a product, stored either way round.
 pub(super) trait Operand<T> {
-    /// The `N` values at output indices `start..start + N`, depth `k`.
-    fn load<const N: usize>(&self, start: usize, k: usize) -> [T; N];
+    /// As the left operand: adds `a(i, k0 + k) · panel[k][n0 + n]` over the
+    /// panel's depth to `out[i][j0 + n0 + n]`, for `i` in `i0..i0 + M` and
+    /// `n < N`: one `M x N` register tile.
+    #[allow(clippy::too_many_arguments)]
+    fn tile<const M: usize, const N: usize, const C: usize>(
+        &self,
+        out: &mut [[T; C]],
+        i0: usize,
+        j0: usize,
+        n0: usize,
+        k0: usize,
+        panel: &[[T; NR]],
+    );
+
+    /// As the right operand: copies `b(k0 + k, j0 + n)` into `panel[k][n]`
+    /// for `n < width` and `k < panel.len()`.
+    fn pack(&self, panel: &mut [[T; NR]], j0: usize, k0: usize, width: usize);
 }
 
 /// An operand stored with the depth along its rows: `x[k][index]` (the right
 /// side of `A·B`, both sides of `Aᵀ·B`).
 pub(super) struct DepthRows<'a, T, const W: usize>(pub &'a [[T; W]]);
 
-impl<T: Copy, const W: usize> Operand<T> for DepthRows<'_, T, W> {
+impl<T: Scalar, const W: usize> Operand<T> for DepthRows<'_, T, W> {
     #[inline(always)]
-    fn load<const N: usize>(&self, start: usize, k: usize) -> [T; N] {
-        let values = &self.0[k][start..start + N];
-        array::from_fn(|n| values[n])
+    fn tile<const M: usize, const N: usize, const C: usize>(
+        &self,
+        out: &mut [[T; C]],
+        i0: usize,
+        j0: usize,
+        n0: usize,
+        k0: usize,
+        panel: &[[T; NR]],
+    ) {
+        let depth_rows = &self.0[k0..k0 + panel.len()];
+        accumulate::<T, M, N, C>(out, i0, j0 + n0, |acc| {
+            for (row, b) in depth_rows.iter().zip(panel) {
+                let b = &b[n0..n0 + N];
+                for (acc, &a) in acc.iter_mut().zip(&row[i0..i0 + M]) {
+                    multiply_add(acc, a, b);
+                }
+            }
+        });
+    }
+
+    #[inline(always)]
+    fn pack(&self, panel: &mut [[T; NR]], j0: usize, k0: usize, width: usize) {
+        let depth_rows = &self.0[k0..k0 + panel.len()];
+        for (p, row) in panel.iter_mut().zip(depth_rows) {
+            p[..width].copy_from_slice(&row[j0..j0 + width]);
+        }
     }
 }
 
@@ -51,11 +89,68 @@ impl<T: Copy, const W: usize> Operand<T> for DepthRows<'_, T, W> {
 /// left side of `A·B`, both sides of `A·Bᵀ`).
 pub(super) struct DepthColumns<'a, T, const W: usize>(pub &'a [[T; W]]);
 
-impl<T: Copy, const W: usize> Operand<T> for DepthColumns<'_, T, W> {
+impl<T: Scalar, const W: usize> Operand<T> for DepthColumns<'_, T, W> {
     #[inline(always)]
-    fn load<const N: usize>(&self, start: usize, k: usize) -> [T; N] {
-        let rows = &self.0[start..start + N];
-        array::from_fn(|n| rows[n][k])
+    fn tile<const M: usize, const N: usize, const C: usize>(
+        &self,
+        out: &mut [[T; C]],
+        i0: usize,
+        j0: usize,
+        n0: usize,
+        k0: usize,
+        panel: &[[T; NR]],
+    ) {
+        let depth = k0..k0 + panel.len();
+        // One slice per row, cut to the panel's depth, so that indexing by
+        // the panel's `k` needs no bounds check.
+        let rows: [&[T]; M] = array::from_fn(|i| &self.0[i0 + i][depth.clone()]);
+        accumulate::<T, M, N, C>(out, i0, j0 + n0, |acc| {
+            for (k, b) in panel.iter().enumerate() {
+                let b = &b[n0..n0 + N];
+                for (acc, row) in acc.iter_mut().zip(&rows) {
+                    multiply_add(acc, row[k], b);
+                }
+            }
+        });
+    }
+
+    #[inline(always)]
+    fn pack(&self, panel: &mut [[T; NR]], j0: usize, k0: usize, width: usize) {
+        let depth = k0..k0 + panel.len();
+        for (n, row) in self.0[j0..j0 + width].iter().enumerate() {
+            for (p, &x) in panel.iter_mut().zip(&row[depth.clone()]) {
+                p[n] = x;
+            }
+        }
+    }
+}
+
+/// Loads the `M x N` output tile at `(i0, j0)` into registers, lets `update`
+/// add to it, and stores it back.
+#[inline(always)]
+fn accumulate<T: Scalar, const M: usize, const N: usize, const C: usize>(
+    out: &mut [[T; C]],
+    i0: usize,
+    j0: usize,
+    update: impl FnOnce(&mut [[T; N]; M]),
+) {
+    let rows = &mut out[i0..i0 + M];
+    let mut acc: [[T; N]; M] = array::from_fn(|i| {
+        let values = &rows[i][j0..j0 + N];
+        array::from_fn(|n| values[n])
+    });
+    update(&mut acc);
+    for (row, acc) in rows.iter_mut().zip(&acc) {
+        row[j0..j0 + N].copy_from_slice(acc);
+    }
+}
+
+/// `acc += a · b`, one row of a tile: LLVM turns it into vector multiplies
+/// and adds of `b` against `a` broadcast.
+#[inline(always)]
+fn multiply_add<T: Scalar, const N: usize>(acc: &mut [T; N], a: T, b: &[T]) {
+    for (acc, &b) in acc.iter_mut().zip(b) {
+        *acc = *acc + a * b;
     }
 }
 
@@ -76,7 +171,7 @@ pub(super) fn product<T: Scalar, const R: usize, const C: usize>(
         let mut j0 = 0;
         while j0 < C {
             let width = NR.min(C - j0);
-            pack(panel, b, j0, k0, width);
+            b.pack(panel, j0, k0, width);
             let mut i0 = 0;
             while i0 + MR <= R {
                 row_block::<T, MR, C>(out, i0, j0, width, k0, a, panel);
@@ -89,26 +184,6 @@ pub(super) fn product<T: Scalar, const R: usize, const C: usize>(
             j0 += width;
         }
         k0 += kc;
-    }
-}
-
-/// Copies `b(k0 + k, j0 + n)` for `n < width` into `panel[k][n]`.
-#[inline(always)]
-fn pack<T: Scalar>(
-    panel: &mut [[T; NR]],
-    b: &impl Operand<T>,
-    j0: usize,
-    k0: usize,
-    width: usize,
-) {
-    for (k, row) in panel.iter_mut().enumerate() {
-        if width == NR {
-            *row = b.load::<NR>(j0, k0 + k);
-        } else {
-            for (n, x) in row[..width].iter_mut().enumerate() {
-                *x = b.load::<1>(j0 + n, k0 + k)[0];
-            }
-        }
     }
 }
 
@@ -125,56 +200,24 @@ fn row_block<T: Scalar, const M: usize, const C: usize>(
     panel: &[[T; NR]],
 ) {
     if width == NR {
-        tile::<T, M, NR, C>(out, i0, j0, 0, k0, a, panel);
+        a.tile::<M, NR, C>(out, i0, j0, 0, k0, panel);
         return;
     }
     let mut n0 = 0;
     if width - n0 >= 8 {
-        tile::<T, M, 8, C>(out, i0, j0, n0, k0, a, panel);
+        a.tile::<M, 8, C>(out, i0, j0, n0, k0, panel);
         n0 += 8;
     }
     if width - n0 >= 4 {
-        tile::<T, M, 4, C>(out, i0, j0, n0, k0, a, panel);
+        a.tile::<M, 4, C>(out, i0, j0, n0, k0, panel);
         n0 += 4;
     }
     if width - n0 >= 2 {
-        tile::<T, M, 2, C>(out, i0, j0, n0, k0, a, panel);
+        a.tile::<M, 2, C>(out, i0, j0, n0, k0, panel);
         n0 += 2;
     }
     if width - n0 >= 1 {
-        tile::<T, M, 1, C>(out, i0, j0, n0, k0, a, panel);
-    }
-}
-
-/// The register tile: `M x N` accumulators, loaded from `out`, updated with
-/// one outer product per depth step, stored back.
-#[inline(always)]
-fn tile<T: Scalar, const M: usize, const N: usize, const C: usize>(
-    out: &mut [[T; C]],
-    i0: usize,
-    j0: usize,
-    n0: usize,
-    k0: usize,
-    a: &impl Operand<T>,
-    panel: &[[T; NR]],
-) {
-    let columns = j0 + n0..j0 + n0 + N;
-    let rows = &mut out[i0..i0 + M];
-    let mut acc: [[T; N]; M] = array::from_fn(|i| {
-        let values = &rows[i][columns.clone()];
-        array::from_fn(|n| values[n])
-    });
-    for (k, b) in panel.iter().enumerate() {
-        let a: [T; M] = a.load::<M>(i0, k0 + k);
-        let b = &b[n0..n0 + N];
-        for (acc, &a) in acc.iter_mut().zip(&a) {
-            for (acc, &b) in acc.iter_mut().zip(b) {
-                *acc = *acc + a * b;
-            }
-        }
-    }
-    for (row, acc) in rows.iter_mut().zip(&acc) {
-        row[columns.clone()].copy_from_slice(acc);
+        a.tile::<M, 1, C>(out, i0, j0, n0, k0, panel);
     }
 }
 
