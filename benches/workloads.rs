@@ -548,12 +548,45 @@ fn product<const R: usize, const K: usize, const C: usize>(c: &mut Criterion, wi
     group.finish();
 }
 
+/// The two products of a backward pass at W4's first layer: the weight
+/// gradient `Xᵀ·dY` (784x64 by 64x128) and the input gradient `dY·Wᵀ`
+/// (64x128 by 128x784).
+fn backward_products(c: &mut Criterion) {
+    let mut rng = rng();
+    let x = Matrix::<64, 784>::boxed_from_fn(|_, _| rng.random_range(-1.0..1.0));
+    let dy = Matrix::<64, 128>::boxed_from_fn(|_, _| rng.random_range(-1.0..1.0));
+    let w = Matrix::<784, 128>::boxed_from_fn(|_, _| rng.random_range(-1.0..1.0));
+    let mut out = vec![0.0; 784 * 128];
+    let mut group = c.benchmark_group("M product");
+    group.throughput(Throughput::Elements(2 * 64 * 784 * 128));
+    group.bench_function("constnet/xT.dy 784x64x128", |bench| {
+        bench.iter(|| black_box(&*x).transposed_matmul(black_box(&*dy)))
+    });
+    group.bench_function("matrixmultiply/xT.dy 784x64x128", |bench| {
+        bench.iter(|| {
+            let (x, dy) = (black_box(x.as_slice()), black_box(dy.as_slice()));
+            SgemmClassifier::gemm(784, 64, 128, x, (1, 784), dy, (128, 1), &mut out)
+        })
+    });
+    group.bench_function("constnet/dy.wT 64x128x784", |bench| {
+        bench.iter(|| black_box(&*dy).matmul_transposed(black_box(&*w)))
+    });
+    group.bench_function("matrixmultiply/dy.wT 64x128x784", |bench| {
+        bench.iter(|| {
+            let (dy, w) = (black_box(dy.as_slice()), black_box(w.as_slice()));
+            SgemmClassifier::gemm(64, 128, 784, dy, (128, 1), w, (1, 128), &mut out)
+        })
+    });
+    group.finish();
+}
+
 fn m(c: &mut Criterion) {
     product::<4, 6, 6>(c, true);
     product::<32, 64, 32>(c, true);
     product::<64, 784, 128>(c, true);
     // A 1000 x 5000 nalgebra matrix cannot be built without passing through the stack.
     product::<1000, 5000, 10>(c, false);
+    backward_products(c);
 }
 
 // ---------------------------------------------------------------------------

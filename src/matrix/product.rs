@@ -40,8 +40,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     #[inline]
     pub fn matmul_into<const C: usize>(&self, rhs: &Matrix<K, C, T>, out: &mut Matrix<R, C, T>) {
         if R * K * C >= TILED_FROM {
-            let (a, b) = (DepthColumns(self.rows()), DepthRows(rhs.rows()));
-            return tiled::product(out.rows_mut(), K, &a, &b);
+            return tiled::product(out.rows_mut(), &DepthColumns(self.rows()), rhs.rows());
         }
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
             *out_row = [T::zero(); C];
@@ -67,8 +66,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     pub fn transposed_matmul<const C: usize>(&self, rhs: &Matrix<R, C, T>) -> Matrix<K, C, T> {
         let mut out = Matrix::<K, C, T>::zeros();
         if R * K * C >= TILED_FROM {
-            let (a, b) = (DepthRows(self.rows()), DepthRows(rhs.rows()));
-            tiled::product(out.rows_mut(), R, &a, &b);
+            tiled::product(out.rows_mut(), &DepthRows(self.rows()), rhs.rows());
             return out;
         }
         for (lhs_row, rhs_row) in self.rows().iter().zip(rhs.rows()) {
@@ -95,8 +93,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     pub fn matmul_transposed<const C: usize>(&self, rhs: &Matrix<C, K, T>) -> Matrix<R, C, T> {
         let mut out = Matrix::<R, C, T>::zeros();
         if R * K * C >= TILED_FROM {
-            let (a, b) = (DepthColumns(self.rows()), DepthColumns(rhs.rows()));
-            tiled::product(out.rows_mut(), K, &a, &b);
+            tiled::product_transposed(out.rows_mut(), &DepthColumns(self.rows()), rhs.rows());
             return out;
         }
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {

@@ -1,12 +1,13 @@
 //! Cache-blocked, register-tiled products for shapes too large for the plain
 //! loops of `product.rs` to keep in registers.
 //!
-//! Every product is written as `out[i][j] = Σ_k a(i, k) · b(k, j)`, where
-//! each operand is read through [`Operand`], so one kernel serves `A·B`,
-//! `Aᵀ·B` and `A·Bᵀ`. The depth is cut into blocks of [`KC`]; for each block
-//! an `NR`-wide panel of `b` is copied into a contiguous stack buffer (small
-//! enough for L1), and the output is swept in tiles of `MR x NR` values held
-//! in registers, each `a` value loaded once per tile row and used `NR` times.
+//! Every product is written as `out[i][j] = Σ_k a(i, k) · b(k, j)` and
+//! computed by one register tile: `MR x NR` outputs held in accumulators
+//! while, for each depth step, the outer product of `MR` values of `a` and
+//! `NR` values of `b` is added to them (each `a` value loaded once and used
+//! `NR` times). The depth is cut into blocks of `KC` so that the rows of `b`
+//! a tile reads stay in L1. `A·B` and `Aᵀ·B` read `b` in place; `A·Bᵀ`
+//! copies `NR`-wide panels of `b`, transposed, into a stack buffer.
 //! The tile loops run over fixed-size arrays, so LLVM keeps the accumulators
 //! in vector registers and vectorizes the inner loop for whatever the target
 //! offers (SSE2, AVX2, NEON, or scalar code on a Cortex-M).
@@ -29,59 +30,44 @@ const KC: usize = 128;
 /// it, the plain loops, fully unrolled by LLVM, are as fast or faster.
 pub(super) const TILED_FROM: usize = 16 * 1024;
 
-/// One operand of a product, stored either way round.
-pub(super) trait Operand<T> {
-    /// As the left operand: adds `a(i, k0 + k) · panel[k][n0 + n]` over the
-    /// panel's depth to `out[i][j0 + n0 + n]`, for `i` in `i0..i0 + M` and
-    /// `n < N`: one `M x N` register tile.
-    #[allow(clippy::too_many_arguments)]
-    fn tile<const M: usize, const N: usize, const C: usize>(
-        &self,
-        out: &mut [[T; C]],
+/// The left operand of a product, seen one block of `M` output rows at a time.
+pub(super) trait Left<T> {
+    /// Rows `i0..i0 + M` of the left operand over depths `k0..k0 + kc`, as
+    /// `M` slices of length `kc` (`a(i0 + i, k0 + k)` is `rows[i][k]`),
+    /// copied into `scratch` if they are not stored that way.
+    fn rows<'s, const M: usize>(
+        &'s self,
         i0: usize,
-        j0: usize,
-        n0: usize,
         k0: usize,
-        panel: &[[T; NR]],
-    );
-
-    /// As the right operand: copies `b(k0 + k, j0 + n)` into `panel[k][n]`
-    /// for `n < width` and `k < panel.len()`.
-    fn pack(&self, panel: &mut [[T; NR]], j0: usize, k0: usize, width: usize);
+        kc: usize,
+        scratch: &'s mut [[T; KC]; MR],
+    ) -> [&'s [T]; M];
 }
 
 /// An operand stored with the depth along its rows: `x[k][index]` (the right
 /// side of `A·B`, both sides of `Aᵀ·B`).
 pub(super) struct DepthRows<'a, T, const W: usize>(pub &'a [[T; W]]);
 
-impl<T: Scalar, const W: usize> Operand<T> for DepthRows<'_, T, W> {
+impl<T: Scalar, const W: usize> Left<T> for DepthRows<'_, T, W> {
     #[inline(always)]
-    fn tile<const M: usize, const N: usize, const C: usize>(
-        &self,
-        out: &mut [[T; C]],
+    fn rows<'s, const M: usize>(
+        &'s self,
         i0: usize,
-        j0: usize,
-        n0: usize,
         k0: usize,
-        panel: &[[T; NR]],
-    ) {
-        let depth_rows = &self.0[k0..k0 + panel.len()];
-        accumulate::<T, M, N, C>(out, i0, j0 + n0, |acc| {
-            for (row, b) in depth_rows.iter().zip(panel) {
-                let b = &b[n0..n0 + N];
-                for (acc, &a) in acc.iter_mut().zip(&row[i0..i0 + M]) {
-                    multiply_add(acc, a, b);
-                }
+        kc: usize,
+        scratch: &'s mut [[T; KC]; MR],
+    ) -> [&'s [T]; M] {
+        // The M values of one depth step are adjacent here. Read in place,
+        // LLVM vectorizes across them (gathering and scattering the
+        // accumulators) instead of along the tile's columns; a transposed
+        // copy, made once per block of rows, gives it one slice per row.
+        for (k, row) in self.0[k0..k0 + kc].iter().enumerate() {
+            for (s, &a) in scratch.iter_mut().zip(&row[i0..i0 + M]) {
+                s[k] = a;
             }
-        });
-    }
-
-    #[inline(always)]
-    fn pack(&self, panel: &mut [[T; NR]], j0: usize, k0: usize, width: usize) {
-        let depth_rows = &self.0[k0..k0 + panel.len()];
-        for (p, row) in panel.iter_mut().zip(depth_rows) {
-            p[..width].copy_from_slice(&row[j0..j0 + width]);
         }
+        let scratch: &'s [[T; KC]; MR] = scratch;
+        array::from_fn(|i| &scratch[i][..kc])
     }
 }
 
@@ -89,59 +75,149 @@ impl<T: Scalar, const W: usize> Operand<T> for DepthRows<'_, T, W> {
 /// left side of `A·B`, both sides of `A·Bᵀ`).
 pub(super) struct DepthColumns<'a, T, const W: usize>(pub &'a [[T; W]]);
 
-impl<T: Scalar, const W: usize> Operand<T> for DepthColumns<'_, T, W> {
+impl<T: Scalar, const W: usize> Left<T> for DepthColumns<'_, T, W> {
     #[inline(always)]
-    fn tile<const M: usize, const N: usize, const C: usize>(
-        &self,
-        out: &mut [[T; C]],
+    fn rows<'s, const M: usize>(
+        &'s self,
         i0: usize,
-        j0: usize,
-        n0: usize,
         k0: usize,
-        panel: &[[T; NR]],
-    ) {
-        let depth = k0..k0 + panel.len();
-        // One slice per row, cut to the panel's depth, so that indexing by
-        // the panel's `k` needs no bounds check.
-        let rows: [&[T]; M] = array::from_fn(|i| &self.0[i0 + i][depth.clone()]);
-        accumulate::<T, M, N, C>(out, i0, j0 + n0, |acc| {
-            for (k, b) in panel.iter().enumerate() {
-                let b = &b[n0..n0 + N];
-                for (acc, row) in acc.iter_mut().zip(&rows) {
-                    multiply_add(acc, row[k], b);
-                }
-            }
-        });
+        kc: usize,
+        _: &'s mut [[T; KC]; MR],
+    ) -> [&'s [T]; M] {
+        array::from_fn(|i| &self.0[i0 + i][k0..k0 + kc])
     }
+}
 
-    #[inline(always)]
-    fn pack(&self, panel: &mut [[T; NR]], j0: usize, k0: usize, width: usize) {
-        let depth = k0..k0 + panel.len();
-        for (n, row) in self.0[j0..j0 + width].iter().enumerate() {
-            for (p, &x) in panel.iter_mut().zip(&row[depth.clone()]) {
-                p[n] = x;
-            }
+/// Writes `out[i][j] = Σ_{k < depth} a(i, k) · b[k][j]`: the right operand
+/// stored with the depth along its rows (`A·B`, `Aᵀ·B`), read in place.
+#[inline(never)]
+pub(super) fn product<T: Scalar, const R: usize, const C: usize>(
+    out: &mut [[T; C]; R],
+    a: &impl Left<T>,
+    b: &[[T; C]],
+) {
+    out.fill([T::zero(); C]);
+    let mut scratch = [[T::zero(); KC]; MR];
+    for (block, b) in b.chunks(KC).enumerate() {
+        let k0 = block * KC;
+        let mut i0 = 0;
+        while i0 + MR <= R {
+            let rows = a.rows::<MR>(i0, k0, b.len(), &mut scratch);
+            columns(out, i0, 0, C, rows, b, 0);
+            i0 += MR;
+        }
+        while i0 < R {
+            let rows = a.rows::<1>(i0, k0, b.len(), &mut scratch);
+            columns(out, i0, 0, C, rows, b, 0);
+            i0 += 1;
         }
     }
 }
 
-/// Loads the `M x N` output tile at `(i0, j0)` into registers, lets `update`
-/// add to it, and stores it back.
+/// Writes `out[i][j] = Σ_{k < depth} a(i, k) · b[j][k]`: the right operand
+/// stored with the depth along its columns (`A·Bᵀ`). Its `KC x NR` panels
+/// are copied, transposed, into a buffer that stays in L1 while every row of
+/// the output passes over it.
+#[inline(never)]
+pub(super) fn product_transposed<T: Scalar, const R: usize, const C: usize, const K: usize>(
+    out: &mut [[T; C]; R],
+    a: &DepthColumns<'_, T, K>,
+    b: &[[T; K]; C],
+) {
+    out.fill([T::zero(); C]);
+    let mut scratch = [[T::zero(); KC]; MR];
+    let mut panel = [[T::zero(); NR]; KC];
+    let mut k0 = 0;
+    while k0 < K {
+        let kc = KC.min(K - k0);
+        let panel = &mut panel[..kc];
+        let mut j0 = 0;
+        while j0 < C {
+            let width = NR.min(C - j0);
+            for (n, row) in b[j0..j0 + width].iter().enumerate() {
+                for (p, &x) in panel.iter_mut().zip(&row[k0..k0 + kc]) {
+                    p[n] = x;
+                }
+            }
+            let mut i0 = 0;
+            while i0 + MR <= R {
+                let rows = a.rows::<MR>(i0, k0, kc, &mut scratch);
+                columns(out, i0, j0, width, rows, panel, 0);
+                i0 += MR;
+            }
+            while i0 < R {
+                let rows = a.rows::<1>(i0, k0, kc, &mut scratch);
+                columns(out, i0, j0, width, rows, panel, 0);
+                i0 += 1;
+            }
+            j0 += width;
+        }
+        k0 += kc;
+    }
+}
+
+/// Output rows `i0..i0 + M`, columns `j0..j0 + width`, over one depth block,
+/// reading the right operand's rows `b` from column `b0` on: tiles `NR`
+/// wide, then the rest split into tiles of 8, 4, 2 and 1.
 #[inline(always)]
-fn accumulate<T: Scalar, const M: usize, const N: usize, const C: usize>(
+fn columns<T: Scalar, const M: usize, const C: usize, const W: usize>(
     out: &mut [[T; C]],
     i0: usize,
     j0: usize,
-    update: impl FnOnce(&mut [[T; N]; M]),
+    width: usize,
+    rows: [&[T]; M],
+    b: &[[T; W]],
+    b0: usize,
 ) {
-    let rows = &mut out[i0..i0 + M];
+    let mut n = 0;
+    while n + NR <= width {
+        tile::<T, M, NR, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+        n += NR;
+    }
+    if width - n >= 8 {
+        tile::<T, M, 8, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+        n += 8;
+    }
+    if width - n >= 4 {
+        tile::<T, M, 4, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+        n += 4;
+    }
+    if width - n >= 2 {
+        tile::<T, M, 2, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+        n += 2;
+    }
+    if width - n >= 1 {
+        tile::<T, M, 1, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+    }
+}
+
+/// The register tile: the `M x N` outputs at `(i0, j0)` held in
+/// accumulators while, for each depth step `k`, the outer product of
+/// `rows[i][k]` and `b[k][b0..b0 + N]` is added to them.
+#[inline(always)]
+fn tile<T: Scalar, const M: usize, const N: usize, const C: usize, const W: usize>(
+    out: &mut [[T; C]],
+    i0: usize,
+    j0: usize,
+    rows: [&[T]; M],
+    b: &[[T; W]],
+    b0: usize,
+) {
+    // Slices as long as `b`, so that indexing them by `k` needs no check.
+    let rows = rows.map(|row| &row[..b.len()]);
+    let out = &mut out[i0..i0 + M];
     let mut acc: [[T; N]; M] = array::from_fn(|i| {
-        let values = &rows[i][j0..j0 + N];
+        let values = &out[i][j0..j0 + N];
         array::from_fn(|n| values[n])
     });
-    update(&mut acc);
-    for (row, acc) in rows.iter_mut().zip(&acc) {
-        row[j0..j0 + N].copy_from_slice(acc);
+    for (k, b) in b.iter().enumerate() {
+        let b = &b[b0..b0 + N];
+        for (acc, row) in acc.iter_mut().zip(&rows) {
+            multiply_add(acc, row[k], b);
+        }
+    }
+    for (out, acc) in out.iter_mut().zip(&acc) {
+        out[j0..j0 + N].copy_from_slice(acc);
     }
 }
 
@@ -151,73 +227,6 @@ fn accumulate<T: Scalar, const M: usize, const N: usize, const C: usize>(
 fn multiply_add<T: Scalar, const N: usize>(acc: &mut [T; N], a: T, b: &[T]) {
     for (acc, &b) in acc.iter_mut().zip(b) {
         *acc = *acc + a * b;
-    }
-}
-
-/// Writes `out[i][j] = Σ_{k < depth} a(i, k) · b(k, j)`.
-#[inline(never)]
-pub(super) fn product<T: Scalar, const R: usize, const C: usize>(
-    out: &mut [[T; C]; R],
-    depth: usize,
-    a: &impl Operand<T>,
-    b: &impl Operand<T>,
-) {
-    out.fill([T::zero(); C]);
-    let mut panel = [[T::zero(); NR]; KC];
-    let mut k0 = 0;
-    while k0 < depth {
-        let kc = KC.min(depth - k0);
-        let panel = &mut panel[..kc];
-        let mut j0 = 0;
-        while j0 < C {
-            let width = NR.min(C - j0);
-            b.pack(panel, j0, k0, width);
-            let mut i0 = 0;
-            while i0 + MR <= R {
-                row_block::<T, MR, C>(out, i0, j0, width, k0, a, panel);
-                i0 += MR;
-            }
-            while i0 < R {
-                row_block::<T, 1, C>(out, i0, j0, width, k0, a, panel);
-                i0 += 1;
-            }
-            j0 += width;
-        }
-        k0 += kc;
-    }
-}
-
-/// Output rows `i0..i0 + M`, columns `j0..j0 + width`, over one depth block:
-/// a full-width tile, or a narrower panel split into tiles of 8, 4, 2 and 1.
-#[inline(always)]
-fn row_block<T: Scalar, const M: usize, const C: usize>(
-    out: &mut [[T; C]],
-    i0: usize,
-    j0: usize,
-    width: usize,
-    k0: usize,
-    a: &impl Operand<T>,
-    panel: &[[T; NR]],
-) {
-    if width == NR {
-        a.tile::<M, NR, C>(out, i0, j0, 0, k0, panel);
-        return;
-    }
-    let mut n0 = 0;
-    if width - n0 >= 8 {
-        a.tile::<M, 8, C>(out, i0, j0, n0, k0, panel);
-        n0 += 8;
-    }
-    if width - n0 >= 4 {
-        a.tile::<M, 4, C>(out, i0, j0, n0, k0, panel);
-        n0 += 4;
-    }
-    if width - n0 >= 2 {
-        a.tile::<M, 2, C>(out, i0, j0, n0, k0, panel);
-        n0 += 2;
-    }
-    if width - n0 >= 1 {
-        a.tile::<M, 1, C>(out, i0, j0, n0, k0, panel);
     }
 }
 
