@@ -159,7 +159,7 @@ pub(super) fn product_transposed<T: Scalar, const R: usize, const C: usize, cons
 
 /// Output rows `i0..i0 + M`, columns `j0..j0 + width`, over one depth block,
 /// reading the right operand's rows `b` from column `b0` on: tiles `NR`
-/// wide, then the rest split into tiles of 8, 4, 2 and 1.
+/// wide, then the rest split into tiles of 16, 8, 4, 2 and 1.
 #[inline(always)]
 fn columns<T: Scalar, const M: usize, const C: usize, const W: usize>(
     out: &mut [[T; C]],
@@ -174,6 +174,10 @@ fn columns<T: Scalar, const M: usize, const C: usize, const W: usize>(
     while n + NR <= width {
         tile::<T, M, NR, C, W>(out, i0, j0 + n, rows, b, b0 + n);
         n += NR;
+    }
+    if width - n >= 16 {
+        tile::<T, M, 16, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+        n += 16;
     }
     if width - n >= 8 {
         tile::<T, M, 8, C, W>(out, i0, j0 + n, rows, b, b0 + n);
@@ -273,16 +277,29 @@ mod tests {
         assert!(7 * 131 * 37 >= TILED_FROM);
         assert!(13 * 140 * 10 >= TILED_FROM);
         assert!(130 * 5 * 27 >= TILED_FROM);
+        assert!(5 * 130 * 63 >= TILED_FROM);
     }
 
     #[test]
     fn exact_on_integers_with_every_remainder() {
-        // 7 rows = one 4-row tile + 3 single rows; 37 columns = 16 + 16 + 4 + 1;
+        // 7 rows = one 4-row tile + 3 single rows; 37 columns = 32 + 4 + 1;
         // depth 131 = one 128 block + 3.
         let a = integers::<7, 131>(1);
         let b = integers::<131, 37>(2);
         let want: Matrix<7, 37> =
             Matrix::from_fn(|r, c| (0..131).map(|k| a[(r, k)] * b[(k, c)]).sum());
+        assert_eq!(a.matmul(&b), want);
+        assert_eq!(a.transpose().transposed_matmul(&b), want);
+        assert_eq!(a.matmul_transposed(&b.transpose()), want);
+    }
+
+    #[test]
+    fn exact_on_integers_with_every_remainder_width() {
+        // 63 columns = 32 + 16 + 8 + 4 + 2 + 1; 5 rows = 4 + 1; depth 128 + 2.
+        let a = integers::<5, 130>(3);
+        let b = integers::<130, 63>(4);
+        let want: Matrix<5, 63> =
+            Matrix::from_fn(|r, c| (0..130).map(|k| a[(r, k)] * b[(k, c)]).sum());
         assert_eq!(a.matmul(&b), want);
         assert_eq!(a.transpose().transposed_matmul(&b), want);
         assert_eq!(a.matmul_transposed(&b.transpose()), want);
@@ -298,7 +315,7 @@ mod tests {
 
         #[test]
         fn narrow_product(a in matrix::<13, 140>(), b in matrix::<140, 10>()) {
-            // 10 columns: a panel narrower than NR, split 8 + 2.
+            // 10 columns: narrower than a tile, split 8 + 2.
             let mut out = Matrix::filled(f64::NAN);
             a.matmul_into(&b, &mut out);
             assert_close(&out, &naive(&a, &b))?;
