@@ -43,12 +43,15 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
             return tiled::product(out.rows_mut(), &DepthColumns(self.rows()), rhs.rows());
         }
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
-            *out_row = [T::zero(); C];
+            // A local row, so the sums stay in registers rather than going
+            // through `out` at every step.
+            let mut sums = [T::zero(); C];
             for (&a, rhs_row) in lhs_row.iter().zip(rhs.rows()) {
-                for (o, &b) in out_row.iter_mut().zip(rhs_row) {
+                for (o, &b) in sums.iter_mut().zip(rhs_row) {
                     *o = *o + a * b;
                 }
             }
+            *out_row = sums;
         }
     }
 
