@@ -29,7 +29,9 @@ use std::time::Duration;
 use constnet::{
     Affine, Loss, Matrix, Mse, Network, Relu, Sgd, Sigmoid, Softmax, SoftmaxCrossEntropy,
 };
-use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use nalgebra::{SMatrix, SVector};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -122,7 +124,11 @@ fn softmax_cross_entropy<const N: usize, const B: usize>(
 ) -> (f32, SMatrix<f32, N, B>) {
     let mut dz = SMatrix::<f32, N, B>::zeros();
     let mut loss = 0.0;
-    for ((z, t), mut dz) in z.column_iter().zip(t.column_iter()).zip(dz.column_iter_mut()) {
+    for ((z, t), mut dz) in z
+        .column_iter()
+        .zip(t.column_iter())
+        .zip(dz.column_iter_mut())
+    {
         let max = z.max();
         let p = z.map(|v| (v - max).exp());
         let sum = p.sum();
@@ -342,7 +348,14 @@ fn classifier_step<const I: usize, const H: usize, const O: usize, const B: usiz
     let flops = 2 * B * (I * H + H * O) * 3;
     group.throughput(Throughput::Elements(flops as u64));
     group.bench_function("constnet", |bench| {
-        bench.iter(|| net.train_step(black_box(&*x), black_box(&*t), &SoftmaxCrossEntropy, &mut sgd))
+        bench.iter(|| {
+            net.train_step(
+                black_box(&*x),
+                black_box(&*t),
+                &SoftmaxCrossEntropy,
+                &mut sgd,
+            )
+        })
     });
     group.bench_function("nalgebra", |bench| {
         bench.iter(|| baseline.step(black_box(&*nx), black_box(&*nt)))
@@ -489,12 +502,8 @@ fn w4(c: &mut Criterion) {
 
 fn w5(c: &mut Criterion) {
     let mut rng = rng();
-    let net: Network<(Affine<64, 32>, Relu, Affine<32, 10>, Softmax)> = Network::new((
-        Affine::he(&mut rng),
-        Relu,
-        Affine::he(&mut rng),
-        Softmax,
-    ));
+    let net: Network<(Affine<64, 32>, Relu, Affine<32, 10>, Softmax)> =
+        Network::new((Affine::he(&mut rng), Relu, Affine::he(&mut rng), Softmax));
     let baseline = Classifier {
         l1: dense(&net.layers.0),
         l2: dense(&net.layers.2),
@@ -543,7 +552,16 @@ fn product<const R: usize, const K: usize, const C: usize>(c: &mut Criterion, wi
     }
     let mut sout = vec![0.0; R * C];
     group.bench_function(BenchmarkId::new("matrixmultiply", &shape), |bench| {
-        bench.iter(|| sgemm_into(R, K, C, black_box(a.as_slice()), black_box(b.as_slice()), &mut sout))
+        bench.iter(|| {
+            sgemm_into(
+                R,
+                K,
+                C,
+                black_box(a.as_slice()),
+                black_box(b.as_slice()),
+                &mut sout,
+            )
+        })
     });
     group.finish();
 }
