@@ -104,19 +104,21 @@ pub(super) fn product<T: Scalar, const R: usize, const C: usize>(
     a: &impl Left<T>,
     b: &[[T; C]],
 ) {
-    out.fill([T::zero(); C]);
+    if b.is_empty() {
+        out.fill([T::zero(); C]);
+    }
     let mut scratch = [[T::zero(); KC]; MR];
     for (block, b) in b.chunks(KC).enumerate() {
         let k0 = block * KC;
         let mut i0 = 0;
         while i0 + MR <= R {
             let rows = a.rows::<MR>(i0, k0, b.len(), &mut scratch);
-            columns(out, i0, 0, C, rows, b, 0);
+            columns(out, i0, 0, C, rows, b, 0, k0 == 0);
             i0 += MR;
         }
         while i0 < R {
             let rows = a.rows::<1>(i0, k0, b.len(), &mut scratch);
-            columns(out, i0, 0, C, rows, b, 0);
+            columns(out, i0, 0, C, rows, b, 0, k0 == 0);
             i0 += 1;
         }
     }
@@ -132,7 +134,9 @@ pub(super) fn product_transposed<T: Scalar, const R: usize, const C: usize, cons
     a: &DepthColumns<'_, T, K>,
     b: &[[T; K]; C],
 ) {
-    out.fill([T::zero(); C]);
+    if K == 0 {
+        out.fill([T::zero(); C]);
+    }
     let mut scratch = [[T::zero(); KC]; MR];
     let mut panel = [[T::zero(); NR]; KC];
     let mut k0 = 0;
@@ -150,12 +154,12 @@ pub(super) fn product_transposed<T: Scalar, const R: usize, const C: usize, cons
             let mut i0 = 0;
             while i0 + MR <= R {
                 let rows = a.rows::<MR>(i0, k0, kc, &mut scratch);
-                columns(out, i0, j0, width, rows, panel, 0);
+                columns(out, i0, j0, width, rows, panel, 0, k0 == 0);
                 i0 += MR;
             }
             while i0 < R {
                 let rows = a.rows::<1>(i0, k0, kc, &mut scratch);
-                columns(out, i0, j0, width, rows, panel, 0);
+                columns(out, i0, j0, width, rows, panel, 0, k0 == 0);
                 i0 += 1;
             }
             j0 += width;
@@ -164,10 +168,12 @@ pub(super) fn product_transposed<T: Scalar, const R: usize, const C: usize, cons
     }
 }
 
-/// Output rows `i0..i0 + M`, columns `j0..j0 + width`, over one depth block,
-/// reading the right operand's rows `b` from column `b0` on: tiles `NR`
-/// wide, then the rest split into tiles of 16, 8, 4, 2 and 1.
+/// Output rows `i0..i0 + M`, columns `j0..j0 + width`, over one depth block
+/// (the `first` one overwrites the output, the others add to it), reading
+/// the right operand's rows `b` from column `b0` on: tiles `NR` wide, then
+/// the rest split into tiles of 16, 8, 4, 2 and 1.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn columns<T: Scalar, const M: usize, const C: usize, const W: usize>(
     out: &mut [[T; C]],
     i0: usize,
@@ -176,30 +182,31 @@ fn columns<T: Scalar, const M: usize, const C: usize, const W: usize>(
     rows: [&[T]; M],
     b: &[[T; W]],
     b0: usize,
+    first: bool,
 ) {
     let mut n = 0;
     while n + NR <= width {
-        tile::<T, M, NR, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+        tile::<T, M, NR, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
         n += NR;
     }
     if width - n >= 16 {
-        tile::<T, M, 16, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+        tile::<T, M, 16, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
         n += 16;
     }
     if width - n >= 8 {
-        tile::<T, M, 8, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+        tile::<T, M, 8, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
         n += 8;
     }
     if width - n >= 4 {
-        tile::<T, M, 4, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+        tile::<T, M, 4, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
         n += 4;
     }
     if width - n >= 2 {
-        tile::<T, M, 2, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+        tile::<T, M, 2, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
         n += 2;
     }
     if width - n >= 1 {
-        tile::<T, M, 1, C, W>(out, i0, j0 + n, rows, b, b0 + n);
+        tile::<T, M, 1, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
     }
 }
 
@@ -207,6 +214,7 @@ fn columns<T: Scalar, const M: usize, const C: usize, const W: usize>(
 /// accumulators while, for each depth step `k`, the outer product of
 /// `rows[i][k]` and `b[k][b0..b0 + N]` is added to them.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn tile<T: Scalar, const M: usize, const N: usize, const C: usize, const W: usize>(
     out: &mut [[T; C]],
     i0: usize,
@@ -214,14 +222,21 @@ fn tile<T: Scalar, const M: usize, const N: usize, const C: usize, const W: usiz
     rows: [&[T]; M],
     b: &[[T; W]],
     b0: usize,
+    first: bool,
 ) {
     // Slices as long as `b`, so that indexing them by `k` needs no check.
     let rows = rows.map(|row| &row[..b.len()]);
     let out = &mut out[i0..i0 + M];
-    let mut acc: [[T; N]; M] = array::from_fn(|i| {
-        let values = &out[i][j0..j0 + N];
-        array::from_fn(|n| values[n])
-    });
+    // The first depth block starts from zero, so the output is never
+    // cleared beforehand, nor read back.
+    let mut acc: [[T; N]; M] = if first {
+        [[T::zero(); N]; M]
+    } else {
+        array::from_fn(|i| {
+            let values = &out[i][j0..j0 + N];
+            array::from_fn(|n| values[n])
+        })
+    };
     for (k, b) in b.iter().enumerate() {
         let b = &b[b0..b0 + N];
         for (acc, row) in acc.iter_mut().zip(&rows) {
