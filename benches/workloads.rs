@@ -12,6 +12,7 @@
 //! | W2 | 4-6-6-6-1 ReLU, MSE, batch 1: forward and backward, no update |
 //! | W3 | 64-32-10 ReLU, softmax cross-entropy, batch 32: a training step |
 //! | W4 | 784-128-10 ReLU, softmax cross-entropy, batch 64: a training step |
+//! | small parts | W1's and W2's products and sigmoids alone |
 //! | W5 | 64-32-10 ReLU, softmax, batch 1: inference |
 //! | M | products alone, in FLOP/s |
 //! | batching | a 1000x5000 batch times 5000x10 weights, batched and row by row |
@@ -598,6 +599,47 @@ fn backward_products(c: &mut Criterion) {
     group.finish();
 }
 
+/// The pieces of the small steps (W1, W2) alone, to locate their gap: the
+/// three products of a 6-wide layer at batch 1 and 16 sigmoids, constnet
+/// (`libm`'s `expf`) beside nalgebra (`f32::exp`).
+fn small_parts(c: &mut Criterion) {
+    let mut rng = rng();
+    let dy: Matrix<1, 6> = random(&mut rng);
+    let w: Matrix<6, 6> = random(&mut rng);
+    let x: Matrix<1, 6> = random(&mut rng);
+    let s: Matrix<4, 4> = random(&mut rng);
+    let (ndy, nx) = (columns(&dy), columns(&x));
+    let nw: SMatrix<f32, 6, 6> = SMatrix::from_fn(|r, c| w[(r, c)]);
+    let ns: SMatrix<f32, 4, 4> = SMatrix::from_fn(|r, c| s[(r, c)]);
+
+    let mut group = c.benchmark_group("small parts");
+    group.bench_function("constnet/forward x.W", |bench| {
+        bench.iter(|| black_box(&x).matmul(black_box(&w)))
+    });
+    group.bench_function("nalgebra/forward Wt.x", |bench| {
+        bench.iter(|| black_box(&nw).tr_mul(black_box(&nx)))
+    });
+    group.bench_function("constnet/weight gradient xT.dy", |bench| {
+        bench.iter(|| black_box(&x).transposed_matmul(black_box(&dy)))
+    });
+    group.bench_function("nalgebra/weight gradient x.dzT", |bench| {
+        bench.iter(|| black_box(&nx) * black_box(&ndy).transpose())
+    });
+    group.bench_function("constnet/input gradient dy.WT", |bench| {
+        bench.iter(|| black_box(&dy).matmul_transposed(black_box(&w)))
+    });
+    group.bench_function("nalgebra/input gradient W.dz", |bench| {
+        bench.iter(|| black_box(&nw) * black_box(&ndy))
+    });
+    group.bench_function("constnet/16 sigmoids", |bench| {
+        bench.iter(|| black_box(&s).map(<Sigmoid as constnet::Activation>::activate))
+    });
+    group.bench_function("nalgebra/16 sigmoids", |bench| {
+        bench.iter(|| black_box(&ns).map(sigmoid))
+    });
+    group.finish();
+}
+
 fn m(c: &mut Criterion) {
     product::<4, 6, 6>(c, true);
     product::<32, 64, 32>(c, true);
@@ -645,6 +687,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = w1, w2, w3, w4, w5, m, batching
+    targets = w1, w2, small_parts, w3, w4, w5, m, batching
 }
 criterion_main!(benches);
