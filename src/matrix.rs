@@ -2,6 +2,7 @@
 
 mod ops;
 mod product;
+mod tiled;
 
 #[cfg(feature = "alloc")]
 mod boxed;

@@ -2,9 +2,13 @@
 //!
 //! Every loop runs over fixed-size arrays, so LLVM sees the trip counts and
 //! unrolls and vectorizes small products completely. The loop orders keep the
-//! innermost loop walking a contiguous row.
+//! innermost loop walking a contiguous row. Products of at least
+//! `TILED_FROM` multiply-adds (a compile-time choice, since the shapes are
+//! constants) go to the cache-blocked, register-tiled kernel of `tiled.rs`,
+//! which sums in the same order and so gives the same bits.
 
 use super::Matrix;
+use super::tiled::{self, DepthColumns, DepthRows, TILED_FROM};
 use crate::Scalar;
 
 impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
@@ -35,13 +39,19 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// ```
     #[inline]
     pub fn matmul_into<const C: usize>(&self, rhs: &Matrix<K, C, T>, out: &mut Matrix<R, C, T>) {
+        if R * K * C >= TILED_FROM {
+            return tiled::product(out.rows_mut(), &DepthColumns(self.rows()), rhs.rows());
+        }
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
-            *out_row = [T::zero(); C];
+            // A local row, so the sums stay in registers rather than going
+            // through `out` at every step.
+            let mut sums = [T::zero(); C];
             for (&a, rhs_row) in lhs_row.iter().zip(rhs.rows()) {
-                for (o, &b) in out_row.iter_mut().zip(rhs_row) {
+                for (o, &b) in sums.iter_mut().zip(rhs_row) {
                     *o = *o + a * b;
                 }
             }
+            *out_row = sums;
         }
     }
 
@@ -58,6 +68,10 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     #[inline]
     pub fn transposed_matmul<const C: usize>(&self, rhs: &Matrix<R, C, T>) -> Matrix<K, C, T> {
         let mut out = Matrix::<K, C, T>::zeros();
+        if R * K * C >= TILED_FROM {
+            tiled::product(out.rows_mut(), &DepthRows(self.rows()), rhs.rows());
+            return out;
+        }
         for (lhs_row, rhs_row) in self.rows().iter().zip(rhs.rows()) {
             for (&a, out_row) in lhs_row.iter().zip(out.rows_mut()) {
                 for (o, &b) in out_row.iter_mut().zip(rhs_row) {
@@ -81,6 +95,10 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     #[inline]
     pub fn matmul_transposed<const C: usize>(&self, rhs: &Matrix<C, K, T>) -> Matrix<R, C, T> {
         let mut out = Matrix::<R, C, T>::zeros();
+        if R * K * C >= TILED_FROM {
+            tiled::product_transposed(out.rows_mut(), &DepthColumns(self.rows()), rhs.rows());
+            return out;
+        }
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
             for (o, rhs_row) in out_row.iter_mut().zip(rhs.rows()) {
                 *o = lhs_row
