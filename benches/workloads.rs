@@ -436,7 +436,6 @@ impl SgemmClassifier {
         let (hidden, rest) = self.scratch.split_at_mut(B * h);
         let (z, rest) = rest.split_at_mut(B * o);
         let (dh, rest) = rest.split_at_mut(B * h);
-        let (dx, rest) = rest.split_at_mut(B * i);
         let (dw1, dw2) = rest.split_at_mut(i * h);
         // forward
         Self::gemm(B, i, h, x, (i, 1), &self.w1, (h, 1), hidden);
@@ -459,7 +458,8 @@ impl SgemmClassifier {
                 *v = ((*v - max).exp() / sum - t) / B as f32;
             }
         }
-        // backward: dW2 = Hᵀ·dZ, dH = dZ·W2ᵀ, dW1 = Xᵀ·dH, dX = dH·W1ᵀ
+        // backward: dW2 = Hᵀ·dZ, dH = dZ·W2ᵀ, dW1 = Xᵀ·dH; training needs
+        // no dX, and constnet's step skips it too
         Self::gemm(h, B, o, hidden, (1, h), z, (o, 1), &mut dw2[..h * o]);
         Self::gemm(B, o, h, z, (o, 1), &self.w2, (1, o), dh);
         for (d, v) in dh.iter_mut().zip(hidden.iter()) {
@@ -468,7 +468,6 @@ impl SgemmClassifier {
             }
         }
         Self::gemm(i, B, h, x, (1, i), dh, (h, 1), dw1);
-        Self::gemm(B, h, i, dh, (h, 1), &self.w1, (1, h), dx);
         // SGD
         let (dw2, rest) = dw2.split_at(h * o);
         for (w, d) in self.w1.iter_mut().zip(dw1.iter()) {

@@ -80,6 +80,21 @@ pub trait Layer<X: Batch>: Parameters<X::Element> {
         cache: &Self::Cache,
         d_output: &Self::Output,
     ) -> (X, <Self as Parameters<X::Element>>::Gradient);
+
+    /// Propagates the output gradient back to the parameters only, skipping
+    /// `dX` where that saves work. Training needs no gradient with respect to
+    /// the network's input; for a first `Affine<IN, OUT>` layer that is a
+    /// `B x OUT` by `OUT x IN` product saved every step.
+    ///
+    /// The default returns `backward`'s gradient; layers whose `dX` costs
+    /// something override it.
+    fn backward_parameters(
+        &self,
+        cache: &Self::Cache,
+        d_output: &Self::Output,
+    ) -> <Self as Parameters<X::Element>>::Gradient {
+        self.backward(cache, d_output).1
+    }
 }
 
 /// The trainable parameters of a layer or network, seen by optimizers as a

@@ -158,7 +158,7 @@ impl<L> Network<L> {
     where
         L: Layer<X>,
     {
-        self.layers.backward(&trace.caches, d_output).1
+        self.layers.backward_parameters(&trace.caches, d_output)
     }
 
     /// Like [`backward`](Network::backward), also returning the gradient with
@@ -254,6 +254,15 @@ impl<X: Batch, L: Layer<X>> Layer<X> for Network<L> {
     #[inline]
     fn backward(&self, cache: &L::Cache, d_output: &L::Output) -> (X, GradientOf<L, X::Element>) {
         self.layers.backward(cache, d_output)
+    }
+
+    #[inline]
+    fn backward_parameters(
+        &self,
+        cache: &L::Cache,
+        d_output: &L::Output,
+    ) -> GradientOf<L, X::Element> {
+        self.layers.backward_parameters(cache, d_output)
     }
 }
 
@@ -356,6 +365,12 @@ mod tests {
         assert_eq!(d_second.d_bias.as_slice().len(), 2);
         let (d_x, same) = n.backward_with_input(&trace, &y);
         assert_eq!(same, d);
+        // Skipping the first layer's dX changes no gradient, to the bit.
+        assert_eq!(n.layers.backward_parameters(&trace.caches, &y), d);
+        let nested = Network::new(((n.layers.0, n.layers.1), (n.layers.2, n.layers.3)));
+        let (y, trace) = nested.forward(&x);
+        let ((d0, ()), (d2, ())) = nested.backward(&trace, &y);
+        assert_eq!((d0, (), d2, ()), d);
         let _: Matrix<1, 3, f64> = d_x;
     }
 

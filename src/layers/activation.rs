@@ -58,6 +58,9 @@ macro_rules! activation_layer {
                     .zip_map(output, |d, y| d * <$name as $crate::Activation>::derivative(y));
                 (d_input, ())
             }
+
+            #[inline]
+            fn backward_parameters(&self, _: &Self::Cache, _: &Self::Output) {}
         }
 
         $crate::layer::no_parameters!($name);

@@ -121,12 +121,22 @@ impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<
         input: &Matrix<B, IN, T>,
         d_output: &Matrix<B, OUT, T>,
     ) -> (Matrix<B, IN, T>, AffineGradient<IN, OUT, T>) {
-        // dW = Xᵀ·dY, db = Σ_batch dY, dX = dY·Wᵀ
-        let gradient = AffineGradient {
+        // dX = dY·Wᵀ, beside dW and db
+        let gradient = Layer::<Matrix<B, IN, T>>::backward_parameters(self, input, d_output);
+        (d_output.matmul_transposed(&self.weights), gradient)
+    }
+
+    #[inline]
+    fn backward_parameters(
+        &self,
+        input: &Matrix<B, IN, T>,
+        d_output: &Matrix<B, OUT, T>,
+    ) -> AffineGradient<IN, OUT, T> {
+        // dW = Xᵀ·dY, db = Σ_batch dY; no dX
+        AffineGradient {
             d_weights: input.transposed_matmul(d_output),
             d_bias: d_output.column_sums(),
-        };
-        (d_output.matmul_transposed(&self.weights), gradient)
+        }
     }
 }
 
