@@ -112,24 +112,27 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
+    //! Also the helpers of the tiled kernel's tests.
+
     use super::*;
     use proptest::prelude::*;
 
     /// The product by its definition, one dot product per element.
-    fn naive<const R: usize, const K: usize, const C: usize>(
+    pub(in crate::matrix) fn naive<const R: usize, const K: usize, const C: usize>(
         a: &Matrix<R, K, f64>,
         b: &Matrix<K, C, f64>,
     ) -> Matrix<R, C, f64> {
         Matrix::from_fn(|r, c| (0..K).map(|k| a[(r, k)] * b[(k, c)]).sum())
     }
 
-    fn matrix<const R: usize, const C: usize>() -> impl Strategy<Value = Matrix<R, C, f64>> {
+    pub(in crate::matrix) fn matrix<const R: usize, const C: usize>()
+    -> impl Strategy<Value = Matrix<R, C, f64>> {
         proptest::collection::vec(-10.0..10.0_f64, R * C)
             .prop_map(|v| Matrix::from_slice(&v).expect("length is R * C"))
     }
 
-    fn assert_close<const R: usize, const C: usize>(
+    pub(in crate::matrix) fn assert_close<const R: usize, const C: usize>(
         got: &Matrix<R, C, f64>,
         want: &Matrix<R, C, f64>,
     ) -> Result<(), TestCaseError> {

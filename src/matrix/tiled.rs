@@ -264,29 +264,8 @@ mod tests {
 
     use super::*;
     use crate::Matrix;
+    use crate::matrix::product::tests::{assert_close, matrix, naive};
     use proptest::prelude::*;
-
-    fn naive<const R: usize, const K: usize, const C: usize>(
-        a: &Matrix<R, K, f64>,
-        b: &Matrix<K, C, f64>,
-    ) -> Matrix<R, C, f64> {
-        Matrix::from_fn(|r, c| (0..K).map(|k| a[(r, k)] * b[(k, c)]).sum())
-    }
-
-    fn matrix<const R: usize, const C: usize>() -> impl Strategy<Value = Matrix<R, C, f64>> {
-        proptest::collection::vec(-10.0..10.0_f64, R * C)
-            .prop_map(|v| Matrix::from_slice(&v).expect("length is R * C"))
-    }
-
-    fn assert_close<const R: usize, const C: usize>(
-        got: &Matrix<R, C, f64>,
-        want: &Matrix<R, C, f64>,
-    ) -> Result<(), TestCaseError> {
-        for (g, w) in got.as_slice().iter().zip(want.as_slice()) {
-            prop_assert!((g - w).abs() <= 1e-9 * (1.0 + w.abs()), "{} != {}", g, w);
-        }
-        Ok(())
-    }
 
     /// Integer entries keep every partial sum exact, so any order of
     /// summation gives the same bits and a wrong index shows at once.
