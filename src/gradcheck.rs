@@ -1,7 +1,8 @@
 //! Numerical gradient checking: backpropagation against central finite
 //! differences.
 
-use crate::layer::{Layer, Parameters};
+use crate::layer::Parameters;
+use crate::stage::{Incoming, Trainable};
 use crate::{Loss, Matrix, Scalar};
 
 /// Which value a [`GradientReport`] entry refers to.
@@ -84,12 +85,22 @@ impl<T: Scalar> GradientCheck<T> {
         target: &Matrix<B, OUT, T>,
     ) -> GradientReport<T>
     where
-        L: Layer<Matrix<B, IN, T>, Output = Matrix<B, OUT, T>> + Clone,
+        L: Trainable<Matrix<B, IN, T>, Output = Matrix<B, OUT, T>> + Clone,
         Lo: Loss<Matrix<B, OUT, T>>,
     {
-        let (output, cache) = layer.forward(input);
-        let d_output = loss.gradient(&output, target);
-        let (d_input, gradient) = layer.backward(&cache, &d_output);
+        // Backpropagation as training runs it: through the layer's stages,
+        // with every output in its workspace slot.
+        let mut storage = L::Storage::default();
+        let mut gradient = <L as Parameters<T>>::Gradient::default();
+        let mut d_input = Matrix::zeros();
+        let incoming = Incoming {
+            value: input,
+            gradient: Some(&mut d_input),
+        };
+        layer.run(incoming, &mut storage, &mut gradient, |output| {
+            *output.gradient = loss.gradient(output.value, target);
+            ((), true)
+        });
         let loss_at = |l: &L, x: &Matrix<B, IN, T>| loss.value(&l.predict(x), target);
         let two_step = self.step + self.step;
 
@@ -165,7 +176,7 @@ pub fn gradient_check<L, Lo, T, const B: usize, const IN: usize, const OUT: usiz
 ) -> GradientReport<T>
 where
     T: Scalar,
-    L: Layer<Matrix<B, IN, T>, Output = Matrix<B, OUT, T>> + Clone,
+    L: Trainable<Matrix<B, IN, T>, Output = Matrix<B, OUT, T>> + Clone,
     Lo: Loss<Matrix<B, OUT, T>>,
 {
     GradientCheck::default().run(layer, loss, input, target)

@@ -59,8 +59,33 @@ impl Init {
         self,
         rng: &mut G,
     ) -> Matrix<R, C, T> {
+        let mut weights = Matrix::zeros();
+        self.fill(&mut weights, rng);
+        weights
+    }
+
+    /// Overwrites `weights`, those of a layer with `R` inputs and `C`
+    /// outputs, with draws from `rng`: the same values as
+    /// [`weights`](Init::weights), in place, so that a matrix on the heap is
+    /// initialised there.
+    ///
+    /// ```
+    /// use constnet::{Init, Matrix};
+    /// use rand::{SeedableRng, rngs::StdRng};
+    ///
+    /// let mut w = Matrix::<3, 2>::zeros();
+    /// Init::He.fill(&mut w, &mut StdRng::seed_from_u64(7));
+    /// assert_eq!(w, Init::He.weights(&mut StdRng::seed_from_u64(7)));
+    /// ```
+    pub fn fill<const R: usize, const C: usize, T: Scalar, G: Rng + ?Sized>(
+        self,
+        weights: &mut Matrix<R, C, T>,
+        rng: &mut G,
+    ) {
         let limit = self.limit(R, C);
-        Matrix::from_fn(|_, _| T::from_f64(limit * (2.0 * rng.random::<f64>() - 1.0)))
+        for w in weights.as_mut_slice() {
+            *w = T::from_f64(limit * (2.0 * rng.random::<f64>() - 1.0));
+        }
     }
 }
 

@@ -1,5 +1,7 @@
-//! The traits every layer and network implements: [`Layer`] (forward and
-//! backward over a batch) and [`Parameters`] (what an optimizer updates).
+//! The traits every layer implements: [`Layer`] (forward and backward over a
+//! batch, into storage the caller provides), [`InPlaceLayer`] (for layers
+//! that overwrite their input with their output) and [`Parameters`] (what an
+//! optimizer updates).
 
 use core::fmt::Debug;
 
@@ -10,7 +12,7 @@ use crate::{Matrix, Scalar};
 ///
 /// Layers are generic over their input type, and this trait lets them name
 /// the element type of whatever batch they take.
-pub trait Batch: Copy {
+pub trait Batch: Copy + Default {
     /// The element type, `f32` or `f64`.
     type Element: Scalar;
     /// The number of samples, `B`.
@@ -25,76 +27,135 @@ impl<const B: usize, const N: usize, T: Scalar> Batch for Matrix<B, N, T> {
     const FEATURES: usize = N;
 }
 
+/// How a layer stores its output during training: the [`Layer::Kind`] of
+/// every layer is one of these.
+pub mod kind {
+    /// The layer writes its output into storage of its own, and its
+    /// [`backward`](crate::Layer::backward) reads only its input (and what
+    /// it kept in [`Saved`](crate::Layer::Saved)). An
+    /// [`Affine`](crate::Affine) layer is `Fresh`; so is every layer a user
+    /// writes unless it says otherwise.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct Fresh;
+
+    /// The layer overwrites its input with its output and computes its
+    /// derivative from the output alone: it implements
+    /// [`InPlaceLayer`](crate::InPlaceLayer). Activations and
+    /// [`Softmax`](crate::Softmax) are `InPlace`, so after an `Affine` they
+    /// cost no memory: the activation lives in the `Affine`'s output.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct InPlace;
+
+    /// A tuple of layers or a [`Network`](crate::Network): its members
+    /// choose their storage one by one.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct Chain;
+}
+
 /// A differentiable function of a batch `X`: a layer, or a whole network.
 ///
-/// `forward` returns the output and a *cache*, what `backward` needs later
-/// (the input for an [`Affine`](crate::Affine) layer, the output for a
-/// [`Sigmoid`](crate::Sigmoid)). Keeping the cache out of the layer keeps
-/// layers small, `Copy` and shareable between threads, and makes the memory a
-/// training step needs visible in the types.
+/// A layer holds only its parameters. What a training step needs besides
+/// them (every layer's output, the gradients flowing back, the parameter
+/// gradient) lives in a [`Workspace`](crate::Workspace) sized by the types,
+/// which [`Network`](crate::Network) hands each layer a piece of:
 ///
-/// `backward` takes the gradient of the loss with respect to the output and
-/// returns the gradient with respect to the input (of type `X`) and with
-/// respect to the parameters (of the layer's [`Parameters::Gradient`] type).
+/// - [`forward`](Layer::forward) writes the output into `output`, and may
+///   keep something for backward in `saved` (a dropout mask; `()` for most
+///   layers);
+/// - [`backward`](Layer::backward) reads the input and the output gradient
+///   and **overwrites** `gradient` with the gradient of the parameters, and
+///   `d_input`, when it is given, with `dX`. The first layer of a network is
+///   not asked for `dX`, which saves a product per step.
+///
 /// Every shape is a type, so a gradient of the wrong shape does not compile.
-///
-/// A tuple of layers is a layer: `(Affine<2, 4>, Sigmoid, Affine<4, 1>)`
-/// runs its members in order.
+/// A layer whose output is computed in place (an activation) says so with
+/// `type Kind = kind::InPlace` and also implements [`InPlaceLayer`]; the
+/// methods here are then its out-of-place form. Every other layer uses
+/// `type Kind = kind::Fresh`, and its `backward` must not depend on its
+/// output: the next layer may have overwritten it (keep what you need in
+/// `Saved`). See the crate documentation's "Writing a layer".
 ///
 /// ```
-/// use constnet::{Activation, Affine, Layer, Matrix, Sigmoid};
+/// use constnet::{Affine, AffineGradient, Layer, Matrix};
 ///
-/// let net = (Affine::new(Matrix::new([[1.0, -1.0]]), Matrix::new([[0.0, 0.5]])), Sigmoid);
+/// let layer = Affine::new(Matrix::new([[1.0, -1.0]]), Matrix::new([[0.0, 0.5]]));
 /// let x = Matrix::new([[2.0]]);
-/// let (y, cache) = net.forward(&x);
-/// assert_eq!(y, Matrix::new([[2.0, -1.5]]).map(Sigmoid::activate));
+/// let mut y = Matrix::zeros();
+/// layer.forward(&x, &mut y, &mut ());
+/// assert_eq!(y, Matrix::new([[2.0, -1.5]]));
 ///
-/// let (d_x, (d_affine, ())) = net.backward(&cache, &Matrix::new([[1.0, 1.0]]));
-/// let d_x: Matrix<1, 1> = d_x; // dX has the type of X
-/// assert_eq!(d_affine.d_weights.as_slice().len(), 2); // dW has the shape of W
-/// # let _ = d_x;
+/// let mut d_layer = AffineGradient::default();
+/// let mut d_x = Matrix::zeros();
+/// layer.backward(&x, &Matrix::new([[1.0, 1.0]]), &(), &mut d_layer, Some(&mut d_x));
+/// assert_eq!(d_layer.d_weights, Matrix::new([[2.0, 2.0]])); // dW = Xᵀ·dY, the shape of W
+/// assert_eq!(d_x, Matrix::new([[0.0]])); // dX = dY·Wᵀ, the type of X
 /// ```
 #[diagnostic::on_unimplemented(
     message = "layer `{Self}` cannot take a `{X}` as input",
-    label = "the input's width does not match this layer",
-    note = "`Affine<IN, OUT>` takes a batch `Matrix<B, IN>` and gives a `Matrix<B, OUT>`: the width of a batch, or the OUT of the layer before, must equal the next IN"
+    label = "this layer's input width is not the width it is given",
+    note = "a batch `Matrix<B, N>` feeds a layer that takes N values per sample: `Affine<IN, OUT>` takes IN and gives OUT, so each IN must equal the OUT of the `Affine` before it (or the batch's width)"
 )]
 pub trait Layer<X: Batch>: Parameters<X::Element> {
     /// What the layer produces from an `X`.
     type Output: Batch<Element = X::Element>;
-    /// What `forward` keeps for `backward`.
-    type Cache;
+    /// How the layer's output is stored during training: [`kind::Fresh`]
+    /// for a layer that writes a new output, [`kind::InPlace`] for one that
+    /// overwrites its input.
+    type Kind;
+    /// What `forward` keeps for `backward` besides the input: `()` for most
+    /// layers.
+    type Saved: Default;
 
-    /// Runs the layer, keeping what `backward` needs.
-    fn forward(&self, input: &X) -> (Self::Output, Self::Cache);
+    /// Runs the layer for training: writes the output of `input` into
+    /// `output`, and whatever `backward` needs besides the input into
+    /// `saved`.
+    fn forward(&self, input: &X, output: &mut Self::Output, saved: &mut Self::Saved);
 
-    /// Runs the layer for inference, keeping nothing.
-    fn predict(&self, input: &X) -> Self::Output {
-        self.forward(input).0
-    }
-
-    /// Propagates the output gradient back: returns `dX` and the gradient of
-    /// the parameters.
+    /// Propagates the output gradient back: overwrites `gradient` with the
+    /// gradient of the parameters and, when asked, `d_input` with `dX`.
+    /// `input` and `saved` are what [`forward`](Layer::forward) saw and left.
     fn backward(
         &self,
-        cache: &Self::Cache,
+        input: &X,
         d_output: &Self::Output,
-    ) -> (X, <Self as Parameters<X::Element>>::Gradient);
+        saved: &Self::Saved,
+        gradient: &mut Self::Gradient,
+        d_input: Option<&mut X>,
+    );
 
-    /// Propagates the output gradient back to the parameters only, skipping
-    /// `dX` where that saves work. Training needs no gradient with respect to
-    /// the network's input; for a first `Affine<IN, OUT>` layer that is a
-    /// `B x OUT` by `OUT x IN` product saved every step.
+    /// Runs the layer for inference, returning the output by value.
     ///
-    /// The default returns `backward`'s gradient; layers whose `dX` costs
-    /// something override it.
-    fn backward_parameters(
-        &self,
-        cache: &Self::Cache,
-        d_output: &Self::Output,
-    ) -> <Self as Parameters<X::Element>>::Gradient {
-        self.backward(cache, d_output).1
+    /// The default calls `forward` with fresh storage; layers whose
+    /// inference differs from training (dropout) or that can skip work
+    /// override it.
+    fn predict(&self, input: &X) -> Self::Output {
+        let mut output = Self::Output::default();
+        self.forward(input, &mut output, &mut Self::Saved::default());
+        output
     }
+}
+
+/// A layer that overwrites its input with its output (`Output = X`) and
+/// differentiates from the output alone, so training stores one matrix for
+/// it and the layer before: the activations, [`Softmax`](crate::Softmax).
+///
+/// Implement it beside [`Layer`] with `type Kind = kind::InPlace`; an
+/// [`Activation`](crate::Activation) gets both from
+/// [`activation_layer!`](crate::activation_layer).
+pub trait InPlaceLayer<X: Batch>: Layer<X, Output = X, Kind = kind::InPlace> {
+    /// Replaces `values`, the layer's input, with its output.
+    fn forward_in_place(&self, values: &mut X, saved: &mut Self::Saved);
+
+    /// Replaces `d_values`, the gradient with respect to the output, with the
+    /// gradient with respect to the input, from `output`; overwrites
+    /// `gradient` with the gradient of the parameters.
+    fn backward_in_place(
+        &self,
+        output: &X,
+        d_values: &mut X,
+        saved: &Self::Saved,
+        gradient: &mut Self::Gradient,
+    );
 }
 
 /// The trainable parameters of a layer or network, seen by optimizers as a
@@ -103,9 +164,11 @@ pub trait Layer<X: Batch>: Parameters<X::Element> {
 /// `Gradient` has the parameters' shape as a type: for
 /// [`Affine<IN, OUT>`](crate::Affine) it is an
 /// [`AffineGradient<IN, OUT>`](crate::AffineGradient), for a layer without
-/// parameters it is `()`, and for a tuple of layers it is the tuple of their
-/// gradients. Optimizer state (momentum, Adam's moments) is stored in values
-/// of the same type, so it costs no heap and is shaped by the compiler.
+/// parameters it is `()` (implement it with
+/// [`no_parameters!`](crate::no_parameters)), and for a tuple of layers it is
+/// the tuple of their gradients. Optimizer state (momentum, Adam's moments)
+/// is stored in values of the same type, so it costs no heap and is shaped by
+/// the compiler.
 ///
 /// ```
 /// use constnet::{Affine, Parameters, Relu};
@@ -166,7 +229,19 @@ pub trait Parameters<T: Scalar> {
 /// The gradient type of the parameters of `L` with elements `T`.
 pub type GradientOf<L, T = f32> = <L as Parameters<T>>::Gradient;
 
-/// Implements [`Parameters`] for layers that have none.
+/// Implements [`Parameters`] for layer types that have none: their gradient
+/// is `()`.
+///
+/// ```
+/// use constnet::{Parameters, no_parameters};
+///
+/// #[derive(Clone, Copy, Debug, Default)]
+/// struct Halve;
+/// no_parameters!(Halve);
+///
+/// assert_eq!(<Halve as Parameters<f32>>::PARAMETER_COUNT, 0);
+/// ```
+#[macro_export]
 macro_rules! no_parameters {
     ($($layer:ty),+ $(,)?) => {$(
         impl<T: $crate::Scalar> $crate::Parameters<T> for $layer {
@@ -188,4 +263,3 @@ macro_rules! no_parameters {
         }
     )+};
 }
-pub(crate) use no_parameters;

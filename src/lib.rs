@@ -72,6 +72,8 @@
 #![cfg_attr(feature = "alloc", deny(unsafe_code))]
 #![deny(missing_docs)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -90,13 +92,21 @@ mod matrix;
 mod network;
 mod optim;
 mod scalar;
+pub mod stage;
+mod workspace;
+#[cfg(feature = "alloc")]
+mod zeroable;
 
 pub use gradcheck::{GradientCheck, GradientEntry, GradientReport, gradient_check};
 pub use init::Init;
-pub use layer::{Batch, GradientOf, Layer, Parameters};
+pub use layer::{Batch, GradientOf, InPlaceLayer, Layer, Parameters, kind};
 pub use layers::{Activation, Affine, AffineGradient, Identity, Relu, Sigmoid, Softmax, Tanh};
 pub use loss::{BinaryCrossEntropy, Loss, Mse, SoftmaxCrossEntropy};
 pub use matrix::Matrix;
-pub use network::{AnyWidth, Connect, Network, NonFiniteLoss, Trace, Width};
+pub use network::{Network, NonFiniteLoss};
 pub use optim::{AdaGrad, Adam, Momentum, Optimizer, RmsProp, Sgd};
 pub use scalar::Scalar;
+pub use stage::Trainable;
+pub use workspace::Workspace;
+#[cfg(feature = "alloc")]
+pub use zeroable::Zeroable;

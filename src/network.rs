@@ -1,26 +1,41 @@
 //! [`Network`]: layers chained into one type, with the widths between them
-//! checked when the network is built.
+//! checked when the network is built, and the training step.
 
 mod chain;
 
 use core::fmt;
-use core::marker::PhantomData;
 
 use num_traits::Float;
 
-use crate::layer::{Batch, GradientOf, Layer, Parameters};
-use crate::layers::{Affine, Softmax};
-use crate::{Loss, Optimizer, Scalar};
+use crate::layer::{Batch, GradientOf, Layer, Parameters, kind};
+use crate::layers::Affine;
+use crate::stage::{Buffers, Feed, Incoming, Run, Trainable};
+use crate::{Loss, Matrix, Optimizer, Scalar, Workspace};
 
 /// A network: a tuple of layers run in order, such as
 /// `Network<(Affine<2, 4>, Sigmoid, Affine<4, 1>, Sigmoid)>`.
 ///
 /// The type is the architecture. [`Network::new`] checks at compile time
 /// that each layer's output width is the next layer's input width, and
-/// [`forward`](Network::forward) that the batch has the first layer's input
-/// width; either mistake is a compile error that names the two widths.
-/// Forward, backward and the update are monomorphized for the exact shapes,
-/// so a training step runs without allocation or shape checks.
+/// [`predict`](Network::predict) and [`train_step`](Network::train_step)
+/// that the batch has the first layer's input width; either mistake is a
+/// compile error that names the two widths. Forward, backward and the update
+/// are monomorphized for the exact shapes, so a training step runs without
+/// allocation or shape checks.
+///
+/// # Stack and heap
+///
+/// A training step needs a [`Workspace`]: every layer's output and its
+/// gradient, and the gradient of every parameter, [`Workspace::BYTES`] in
+/// all. [`train_step`](Network::train_step) keeps it on the stack for the
+/// call; [`train_step_with`](Network::train_step_with) uses one the caller
+/// keeps, which [`Workspace::boxed`] puts on the heap without passing through
+/// the stack. A 784-128-10 network at batch 64 needs a 475 KB workspace and
+/// 407 KB for its parameters (and twice that again for Adam's moments), more
+/// than a 2 MiB `cargo test` thread holds once debug builds copy values
+/// around: box the network, the optimizer and the workspace (see
+/// [`Workspace::boxed`]). A step that outgrows its stack does not return an
+/// error: the process aborts with `thread '…' has overflowed its stack`.
 ///
 /// ```
 /// use constnet::{Affine, Matrix, Mse, Network, Sgd, Sigmoid};
@@ -45,33 +60,6 @@ use crate::{Loss, Optimizer, Scalar};
 pub struct Network<L> {
     /// The layers, in order.
     pub layers: L,
-}
-
-/// What [`Network::forward`] keeps for [`Network::backward`]: the layers'
-/// caches, tagged with the input type so `backward` knows the shapes.
-pub struct Trace<X, C> {
-    /// The caches of the layers, in order.
-    pub caches: C,
-    input: PhantomData<fn() -> X>,
-}
-
-impl<X, C: Clone> Clone for Trace<X, C> {
-    fn clone(&self) -> Self {
-        Self {
-            caches: self.caches.clone(),
-            input: PhantomData,
-        }
-    }
-}
-
-impl<X, C: Copy> Copy for Trace<X, C> {}
-
-impl<X, C: fmt::Debug> fmt::Debug for Trace<X, C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Trace")
-            .field("caches", &self.caches)
-            .finish()
-    }
 }
 
 /// A training step whose loss was NaN or infinite: the parameters were left
@@ -99,7 +87,12 @@ impl<T: fmt::Display> fmt::Display for NonFiniteLoss<T> {
 impl<T: fmt::Debug + fmt::Display> core::error::Error for NonFiniteLoss<T> {}
 
 impl<L> Network<L> {
-    /// A network of `layers`, checking that the widths connect.
+    /// A network of `layers`, checking that the widths connect: each
+    /// layer's input width must be the output width of the layer before.
+    ///
+    /// `IN`, the width of the network's input, and the element type `T` are
+    /// read off the first layer; a network whose first layer has no width of
+    /// its own (an activation) names them: `Network::new::<2, f32>(...)`.
     ///
     /// A layer whose input width differs from the output width of the layer
     /// before it does not compile:
@@ -110,26 +103,13 @@ impl<L> Network<L> {
     /// ```
     ///
     /// ```text
-    /// error[E0277]: layer `Affine<3, 1>` cannot follow a layer whose output is `Width<4>`
+    /// error[E0277]: layer `Affine<3, 1>` cannot take a `Matrix<1, 4>` as input
     /// ```
-    pub const fn new(layers: L) -> Self
+    pub const fn new<const IN: usize, T: Scalar>(layers: L) -> Self
     where
-        L: Connect<AnyWidth>,
+        L: Layer<Matrix<1, IN, T>>,
     {
         Self { layers }
-    }
-
-    /// Runs the network on a batch, keeping what [`backward`](Network::backward) needs.
-    pub fn forward<X: Batch>(&self, input: &X) -> (L::Output, Trace<X, L::Cache>)
-    where
-        L: Layer<X>,
-    {
-        let (output, caches) = self.layers.forward(input);
-        let trace = Trace {
-            caches,
-            input: PhantomData,
-        };
-        (output, trace)
     }
 
     /// Runs the network on a batch for inference.
@@ -147,35 +127,106 @@ impl<L> Network<L> {
         self.layers.predict(input)
     }
 
-    /// Backpropagates `d_output`, the gradient of the loss with respect to the
-    /// output, and returns the gradient of every parameter as one value of the
-    /// network's gradient type, shaped like the layers.
-    pub fn backward<X: Batch>(
+    /// Computes the loss on a batch and its gradient with respect to every
+    /// parameter, into `workspace` ([`Workspace::gradient`] reads it), without
+    /// changing the network. Returns the loss.
+    ///
+    /// ```
+    /// use constnet::{Affine, Matrix, Mse, Network, Workspace};
+    ///
+    /// let net = Network::new((Affine::<1, 1, f64>::new(Matrix::new([[0.5]]), Matrix::new([[0.0]])),));
+    /// let x = Matrix::new([[1.0], [2.0]]);
+    /// let t = Matrix::new([[2.0], [4.0]]);
+    /// let mut workspace = Workspace::new();
+    /// let loss = net.gradient(&mut workspace, &x, &t, &Mse).unwrap();
+    /// assert_eq!(loss, (1.5 * 1.5 + 3.0 * 3.0) / 2.0);
+    /// // dL/dw = Σ (w x - t) x = (0.5 - 2) + (1 - 4) 2 = -7.5, dL/db = -4.5
+    /// let (d_affine,) = workspace.gradient();
+    /// assert_eq!((d_affine.d_weights[(0, 0)], d_affine.d_bias[(0, 0)]), (-7.5, -4.5));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`NonFiniteLoss`] if the loss is NaN or infinite; the gradient in
+    /// `workspace` is then not computed.
+    pub fn gradient<X, Lo>(
         &self,
-        trace: &Trace<X, L::Cache>,
-        d_output: &L::Output,
-    ) -> GradientOf<L, X::Element>
+        workspace: &mut Workspace<L, X>,
+        input: &X,
+        target: &L::Output,
+        loss: &Lo,
+    ) -> Result<X::Element, NonFiniteLoss<X::Element>>
     where
-        L: Layer<X>,
+        X: Batch,
+        L: Trainable<X>,
+        Lo: Loss<L::Output>,
     {
-        self.layers.backward_parameters(&trace.caches, d_output)
+        self.propagate(workspace, input, None, target, loss)
     }
 
-    /// Like [`backward`](Network::backward), also returning the gradient with
-    /// respect to the input, `dX`.
-    pub fn backward_with_input<X: Batch>(
+    /// Like [`gradient`](Network::gradient), also writing the gradient with
+    /// respect to the input, `dX`, into `d_input`.
+    ///
+    /// # Errors
+    ///
+    /// [`NonFiniteLoss`] if the loss is NaN or infinite; neither gradient is
+    /// then computed.
+    pub fn gradient_with_input<X, Lo>(
         &self,
-        trace: &Trace<X, L::Cache>,
-        d_output: &L::Output,
-    ) -> (X, GradientOf<L, X::Element>)
+        workspace: &mut Workspace<L, X>,
+        input: &X,
+        d_input: &mut X,
+        target: &L::Output,
+        loss: &Lo,
+    ) -> Result<X::Element, NonFiniteLoss<X::Element>>
     where
-        L: Layer<X>,
+        X: Batch,
+        L: Trainable<X>,
+        Lo: Loss<L::Output>,
     {
-        self.layers.backward(&trace.caches, d_output)
+        self.propagate(workspace, input, Some(d_input), target, loss)
+    }
+
+    #[inline(always)]
+    fn propagate<X, Lo>(
+        &self,
+        workspace: &mut Workspace<L, X>,
+        input: &X,
+        d_input: Option<&mut X>,
+        target: &L::Output,
+        loss: &Lo,
+    ) -> Result<X::Element, NonFiniteLoss<X::Element>>
+    where
+        X: Batch,
+        L: Trainable<X>,
+        Lo: Loss<L::Output>,
+    {
+        let (stages, gradient) = workspace.parts_mut();
+        let incoming = Incoming {
+            value: input,
+            gradient: d_input,
+        };
+        let (value, _) = self.layers.run(incoming, stages, gradient, |output| {
+            let (value, d_output) = loss.value_and_gradient(output.value, target);
+            *output.gradient = d_output;
+            (value, value.is_finite())
+        });
+        if value.is_finite() {
+            Ok(value)
+        } else {
+            Err(NonFiniteLoss { loss: value })
+        }
     }
 
     /// One step of training on a batch: forward, loss, backward, and an
     /// optimizer update. Returns the loss before the update.
+    ///
+    /// The step's storage, a [`Workspace`] of
+    /// [`Workspace::<L, X>::BYTES`](Workspace::BYTES) bytes, lives on the
+    /// stack for the duration of the call. For networks whose workspace is
+    /// large (MNIST-sized ones at batch 64 need about 0.5 MB), keep one
+    /// workspace, boxed if need be, and use
+    /// [`train_step_with`](Network::train_step_with).
     ///
     /// # Errors
     ///
@@ -190,17 +241,64 @@ impl<L> Network<L> {
     ) -> Result<X::Element, NonFiniteLoss<X::Element>>
     where
         X: Batch,
-        L: Layer<X>,
+        L: Trainable<X>,
         Lo: Loss<L::Output>,
         O: Optimizer<L, X::Element>,
     {
-        let (output, trace) = self.forward(input);
-        let (value, d_output) = loss.value_and_gradient(&output, target);
-        if !value.is_finite() {
-            return Err(NonFiniteLoss { loss: value });
-        }
-        let gradient = self.backward(&trace, &d_output);
-        optimizer.step(&mut self.layers, &gradient);
+        let mut workspace = Workspace::new();
+        self.train_step_with(&mut workspace, input, target, loss, optimizer)
+    }
+
+    /// [`train_step`](Network::train_step) in a workspace the caller keeps:
+    /// a `static` on a device, a local, or a boxed one
+    /// ([`Workspace::boxed`]) for networks too large for the stack.
+    ///
+    /// ```
+    /// use constnet::{Affine, Matrix, Mse, Network, Sgd, Sigmoid, Workspace};
+    ///
+    /// type Xor = Network<(Affine<2, 4>, Sigmoid, Affine<4, 1>, Sigmoid)>;
+    /// type Batch = Matrix<4, 2>;
+    /// // The outputs of both Affine layers and their gradients, and the parameter gradient:
+    /// assert_eq!(Workspace::<Xor, Batch>::BYTES, (2 * (4 * 4 + 4 * 1) + 17) * 4);
+    ///
+    /// let mut net: Xor = Network::new((
+    ///     Affine::new(Matrix::new([[4.0, 6.0, -3.0, 1.0], [4.0, 6.0, -3.0, -1.0]]), Matrix::new([[-2.0, -3.0, 4.0, 0.0]])),
+    ///     Sigmoid,
+    ///     Affine::new(Matrix::new([[-6.0], [6.0], [-1.0], [0.5]]), Matrix::new([[-1.0]])),
+    ///     Sigmoid,
+    /// ));
+    /// let x = Matrix::new([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]);
+    /// let t = Matrix::new([[0.0], [1.0], [1.0], [0.0]]);
+    /// let mut workspace = Workspace::<Xor, Batch>::new();
+    /// let mut sgd = Sgd::new(1.0);
+    /// let first = net.train_step_with(&mut workspace, &x, &t, &Mse, &mut sgd).unwrap();
+    /// let mut last = first;
+    /// for _ in 0..100 {
+    ///     last = net.train_step_with(&mut workspace, &x, &t, &Mse, &mut sgd).unwrap();
+    /// }
+    /// assert!(last < first);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`NonFiniteLoss`] if the loss is NaN or infinite; the network is then
+    /// left unchanged.
+    pub fn train_step_with<X, Lo, O>(
+        &mut self,
+        workspace: &mut Workspace<L, X>,
+        input: &X,
+        target: &L::Output,
+        loss: &Lo,
+        optimizer: &mut O,
+    ) -> Result<X::Element, NonFiniteLoss<X::Element>>
+    where
+        X: Batch,
+        L: Trainable<X>,
+        Lo: Loss<L::Output>,
+        O: Optimizer<L, X::Element>,
+    {
+        let value = self.gradient(workspace, input, target, loss)?;
+        optimizer.step(&mut self.layers, workspace.gradient());
         Ok(value)
     }
 }
@@ -237,74 +335,57 @@ impl<L: Parameters<T>, T: Scalar> Parameters<T> for Network<L> {
     }
 }
 
+/// A network is a layer: it can be nested in another network, or checked by
+/// [`gradient_check`](crate::gradient_check) as a whole.
 impl<X: Batch, L: Layer<X>> Layer<X> for Network<L> {
     type Output = L::Output;
-    type Cache = L::Cache;
+    type Kind = kind::Chain;
+    type Saved = L::Saved;
 
     #[inline]
-    fn forward(&self, input: &X) -> (L::Output, L::Cache) {
-        self.layers.forward(input)
+    fn forward(&self, input: &X, output: &mut L::Output, saved: &mut L::Saved) {
+        self.layers.forward(input, output, saved);
+    }
+
+    #[inline]
+    fn backward(
+        &self,
+        input: &X,
+        d_output: &L::Output,
+        saved: &L::Saved,
+        gradient: &mut GradientOf<L, X::Element>,
+        d_input: Option<&mut X>,
+    ) {
+        self.layers
+            .backward(input, d_output, saved, gradient, d_input);
     }
 
     #[inline]
     fn predict(&self, input: &X) -> L::Output {
         self.layers.predict(input)
     }
+}
 
-    #[inline]
-    fn backward(&self, cache: &L::Cache, d_output: &L::Output) -> (X, GradientOf<L, X::Element>) {
-        self.layers.backward(cache, d_output)
+impl<X: Batch, P: Feed, L: Layer<X>> Run<Network<L>, X, P> for kind::Chain
+where
+    L::Kind: Run<L, X, P>,
+{
+    type Storage = <L::Kind as Run<L, X, P>>::Storage;
+    type Next = <L::Kind as Run<L, X, P>>::Next;
+
+    #[inline(always)]
+    fn run<V, R>(
+        network: &Network<L>,
+        input: P::Signal<'_, X>,
+        storage: &mut Self::Storage,
+        gradient: &mut GradientOf<L, X::Element>,
+        rest: R,
+    ) -> (V, bool)
+    where
+        R: FnOnce(Buffers<'_, L::Output>) -> (V, bool),
+    {
+        <L::Kind as Run<L, X, P>>::run(&network.layers, input, storage, gradient, rest)
     }
-
-    #[inline]
-    fn backward_parameters(
-        &self,
-        cache: &L::Cache,
-        d_output: &L::Output,
-    ) -> GradientOf<L, X::Element> {
-        self.layers.backward_parameters(cache, d_output)
-    }
-}
-
-/// The number of features flowing from one layer to the next, as a type:
-/// what [`Connect`] checks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Width<const N: usize>;
-
-/// The input of a network's first layer, whose width nothing before it fixes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct AnyWidth;
-
-/// A layer that can follow a layer whose output is `W` (a [`Width`], or
-/// [`AnyWidth`] for the first layer), giving an output of width `Output`.
-///
-/// This is how [`Network::new`] checks a network's widths without knowing
-/// its batch size: `Affine<IN, OUT>` follows `Width<IN>` and gives
-/// `Width<OUT>`; activations keep the width they are given.
-#[diagnostic::on_unimplemented(
-    message = "layer `{Self}` cannot follow a layer whose output is `{W}`",
-    label = "this network's layers do not connect",
-    note = "`Affine<IN, OUT>` takes IN values per sample: its IN must equal the OUT of the `Affine` before it"
-)]
-pub trait Connect<W> {
-    /// The width this layer outputs.
-    type Output;
-}
-
-impl<const IN: usize, const OUT: usize, T> Connect<Width<IN>> for Affine<IN, OUT, T> {
-    type Output = Width<OUT>;
-}
-
-impl<const IN: usize, const OUT: usize, T> Connect<AnyWidth> for Affine<IN, OUT, T> {
-    type Output = Width<OUT>;
-}
-
-impl<W> Connect<W> for Softmax {
-    type Output = W;
-}
-
-impl<W, L: Connect<W>> Connect<W> for Network<L> {
-    type Output = L::Output;
 }
 
 static_assertions::assert_impl_all!(
@@ -336,13 +417,16 @@ mod tests {
     }
 
     #[test]
-    fn forward_is_the_layers_in_order() {
+    fn predict_is_the_layers_in_order() {
         let n = net();
         let x = Matrix::new([[1.0, -2.0, 0.5], [0.0, 0.3, 0.9]]);
         let (a, tanh, b, sigmoid) = n.layers;
         let want = sigmoid.predict(&b.predict(&tanh.predict(&a.predict(&x))));
         assert_eq!(n.predict(&x), want);
-        assert_eq!(n.forward(&x).0, want);
+        let mut out = Matrix::zeros();
+        let mut saved = Default::default();
+        n.forward(&x, &mut out, &mut saved);
+        assert_eq!(out, want);
     }
 
     #[test]
@@ -354,24 +438,82 @@ mod tests {
         assert!(report.max_relative_error < 1e-7, "{report:?}");
     }
 
+    /// The gradient by the tuple's out-of-place `Layer` methods, which keep
+    /// every layer's output separately.
+    fn out_of_place_gradient<L: Layer<Matrix<1, 3, f64>, Output = Matrix<1, 2, f64>>>(
+        layers: &L,
+        x: &Matrix<1, 3, f64>,
+        t: &Matrix<1, 2, f64>,
+    ) -> (GradientOf<L, f64>, Matrix<1, 3, f64>) {
+        let mut y = Matrix::zeros();
+        let mut saved = L::Saved::default();
+        layers.forward(x, &mut y, &mut saved);
+        let (_, d_y) = Mse.value_and_gradient(&y, t);
+        let mut gradient = GradientOf::<L, f64>::default();
+        let mut d_x = Matrix::zeros();
+        layers.backward(x, &d_y, &saved, &mut gradient, Some(&mut d_x));
+        (gradient, d_x)
+    }
+
     #[test]
-    fn backward_returns_one_gradient_shaped_like_the_network() {
+    fn workspace_gradient_is_the_layers_gradient() {
         let n = net();
         let x = Matrix::new([[1.0, -2.0, 0.5]]);
-        let (y, trace) = n.forward(&x);
-        let d = n.backward(&trace, &y);
+        let t = Matrix::new([[0.5, 0.25]]);
+        let mut workspace = Workspace::new();
+        let loss = n.gradient(&mut workspace, &x, &t, &Mse).unwrap();
+        assert_eq!(loss, Mse.value(&n.predict(&x), &t));
+        let d = *workspace.gradient();
         let (d_first, (), d_second, ()) = d;
         assert_eq!(d_first.d_weights.as_slice().len(), 12);
         assert_eq!(d_second.d_bias.as_slice().len(), 2);
-        let (d_x, same) = n.backward_with_input(&trace, &y);
+
+        // The in-place stages give the out-of-place layers' gradient, to the bit.
+        let (same, d_x) = out_of_place_gradient(&n.layers, &x, &t);
         assert_eq!(same, d);
-        // Skipping the first layer's dX changes no gradient, to the bit.
-        assert_eq!(n.layers.backward_parameters(&trace.caches, &y), d);
+        let mut d_input = Matrix::filled(f64::NAN);
+        n.gradient_with_input(&mut workspace, &x, &mut d_input, &t, &Mse)
+            .unwrap();
+        assert_eq!(d_input, d_x);
+        assert_eq!(*workspace.gradient(), d);
+
+        // Nesting changes nothing either.
         let nested = Network::new(((n.layers.0, n.layers.1), (n.layers.2, n.layers.3)));
-        let (y, trace) = nested.forward(&x);
-        let ((d0, ()), (d2, ())) = nested.backward(&trace, &y);
+        let mut workspace = Workspace::new();
+        nested.gradient(&mut workspace, &x, &t, &Mse).unwrap();
+        let ((d0, ()), (d2, ())) = *workspace.gradient();
         assert_eq!((d0, (), d2, ()), d);
-        let _: Matrix<1, 3, f64> = d_x;
+    }
+
+    #[test]
+    fn in_place_layers_get_their_own_storage_where_they_must() {
+        // Sigmoid first (the input is only lent) and Tanh after Sigmoid (whose
+        // backward needs its output): both work on copies of their own.
+        type Net = Network<(Sigmoid, Affine<3, 2, f64>, Sigmoid, Tanh, Affine<2, 2, f64>)>;
+        let n: Net = Network::new::<3, f64>((
+                Sigmoid,
+                Affine::new(
+                    Matrix::from_fn(|r, c| 0.2 * (r as f64) - 0.3 * (c as f64) + 0.1),
+                    Matrix::new([[0.1, -0.2]]),
+                ),
+                Sigmoid,
+                Tanh,
+                Affine::new(Matrix::new([[0.5, -1.0], [0.25, 2.0]]), Matrix::zeros()),
+            ));
+        let x = Matrix::new([[1.0, -2.0, 0.5], [0.0, 0.3, 0.9]]);
+        let t = Matrix::new([[1.0, 0.0], [0.0, 1.0]]);
+        let report = gradient_check(&n, &Mse, &x, &t);
+        assert_eq!(report.checked, 6 + 2 + 4 + 2 + 6);
+        assert!(report.max_relative_error < 1e-7, "{report:?}");
+        // Storage: Sigmoid's copy of the input, the first Affine's output
+        // (the second Sigmoid works in it), Tanh's copy, the last Affine's
+        // output: each value and gradient, then the parameter gradient.
+        type Batch = Matrix<2, 3, f64>;
+        let activations = 2 * (2 * 3 + 2 * 2 + 2 * 2 + 2 * 2);
+        assert_eq!(
+            Workspace::<Net, Batch>::BYTES,
+            (activations + 8 + 6) * 8
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! [`Activation`]: an element-wise function and its derivative, side by side.
+//! [`Activation`]: an element-wise function and its derivative, side by side,
+//! and [`activation_layer!`](crate::activation_layer), which makes one a layer.
 
 use core::fmt::Debug;
 
@@ -8,76 +9,131 @@ use crate::Scalar;
 /// derivative written in terms of the function's *output* `y`, where it is
 /// cheapest (`σ' = y(1 - y)`, `tanh' = 1 - y²`).
 ///
-/// Every activation is a [`Layer`](crate::Layer) for batches of any shape:
-/// `forward` keeps its output as the cache and `backward` multiplies the
-/// output gradient by `derivative(y)`. The layer types hold no math of their
-/// own.
+/// [`activation_layer!`](crate::activation_layer) makes an activation a
+/// [`Layer`](crate::Layer) for batches of any shape that works in place
+/// ([`kind::InPlace`](crate::kind::InPlace)): forward overwrites its input
+/// with `activate(x)`, backward multiplies the output gradient by
+/// `derivative(y)`. The layer types hold no math of their own. An activation
+/// whose derivative cannot be written from its output is not an
+/// `Activation`; write it as a [`Layer`](crate::Layer).
+///
+/// A leaky ReLU of your own, a layer in twelve lines:
 ///
 /// ```
-/// use constnet::{Activation, Sigmoid};
-/// assert_eq!(Sigmoid::activate(0.0_f64), 0.5);
-/// assert_eq!(Sigmoid::derivative(0.5_f64), 0.25);
+/// use constnet::{Activation, Affine, Matrix, Network, Scalar, activation_layer};
+///
+/// #[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// struct LeakyRelu;
+///
+/// impl Activation for LeakyRelu {
+///     fn activate<T: Scalar>(&self, x: T) -> T {
+///         if x > T::zero() { x } else { x * T::from_f64(0.01) }
+///     }
+///     fn derivative<T: Scalar>(&self, y: T) -> T {
+///         // y > 0 exactly where x > 0
+///         if y > T::zero() { T::one() } else { T::from_f64(0.01) }
+///     }
+/// }
+/// activation_layer!(LeakyRelu);
+///
+/// let net = Network::new((Affine::<1, 2>::new(Matrix::new([[1.0, -1.0]]), Matrix::zeros()), LeakyRelu));
+/// assert_eq!(net.predict(&Matrix::new([[3.0]])), Matrix::new([[3.0, -0.03]]));
 /// ```
 pub trait Activation: Copy + Default + Debug + PartialEq + Send + Sync + 'static {
     /// The function, `y = f(x)`.
-    fn activate<T: Scalar>(x: T) -> T;
+    fn activate<T: Scalar>(&self, x: T) -> T;
 
     /// The derivative `dy/dx`, from the output `y = f(x)`.
-    fn derivative<T: Scalar>(y: T) -> T;
+    fn derivative<T: Scalar>(&self, y: T) -> T;
 }
 
-/// Makes an [`Activation`] a parameter-free [`Layer`](crate::Layer) over
-/// batches of any shape.
+/// Makes [`Activation`] types parameter-free, in-place
+/// [`Layer`](crate::Layer)s over batches of any shape: implements
+/// [`Layer`](crate::Layer), [`InPlaceLayer`](crate::InPlaceLayer) and
+/// [`Parameters`](crate::Parameters) for each type named.
+///
+/// See [`Activation`] for an example.
+#[macro_export]
 macro_rules! activation_layer {
-    ($($name:ident),+ $(,)?) => {$(
+    ($($name:ty),+ $(,)?) => {$(
         impl<const B: usize, const N: usize, T: $crate::Scalar>
             $crate::Layer<$crate::Matrix<B, N, T>> for $name
         {
             type Output = $crate::Matrix<B, N, T>;
-            type Cache = $crate::Matrix<B, N, T>;
+            type Kind = $crate::kind::InPlace;
+            type Saved = ();
 
             #[inline]
-            fn forward(&self, input: &$crate::Matrix<B, N, T>) -> (Self::Output, Self::Cache) {
-                let output = input.map(<$name as $crate::Activation>::activate);
-                (output, output)
-            }
-
-            #[inline]
-            fn predict(&self, input: &$crate::Matrix<B, N, T>) -> Self::Output {
-                input.map(<$name as $crate::Activation>::activate)
+            fn forward(
+                &self,
+                input: &$crate::Matrix<B, N, T>,
+                output: &mut $crate::Matrix<B, N, T>,
+                _: &mut (),
+            ) {
+                for (y, &x) in output.as_mut_slice().iter_mut().zip(input.as_slice()) {
+                    *y = $crate::Activation::activate(self, x);
+                }
             }
 
             #[inline]
             fn backward(
                 &self,
-                output: &Self::Cache,
-                d_output: &Self::Output,
-            ) -> ($crate::Matrix<B, N, T>, ()) {
-                // dX = dY ⊙ f'(y)
-                let d_input = d_output
-                    .zip_map(output, |d, y| d * <$name as $crate::Activation>::derivative(y));
-                (d_input, ())
+                input: &$crate::Matrix<B, N, T>,
+                d_output: &$crate::Matrix<B, N, T>,
+                _: &(),
+                _: &mut (),
+                d_input: Option<&mut $crate::Matrix<B, N, T>>,
+            ) {
+                // dX = dY ⊙ f'(y), with y = f(x) computed again from the input
+                if let Some(d_input) = d_input {
+                    let pairs = input.as_slice().iter().zip(d_output.as_slice());
+                    for (d_x, (&x, &d_y)) in d_input.as_mut_slice().iter_mut().zip(pairs) {
+                        let y = $crate::Activation::activate(self, x);
+                        *d_x = d_y * $crate::Activation::derivative(self, y);
+                    }
+                }
             }
 
             #[inline]
-            fn backward_parameters(&self, _: &Self::Cache, _: &Self::Output) {}
+            fn predict(&self, input: &$crate::Matrix<B, N, T>) -> $crate::Matrix<B, N, T> {
+                input.map(|x| $crate::Activation::activate(self, x))
+            }
         }
 
-        $crate::layer::no_parameters!($name);
+        impl<const B: usize, const N: usize, T: $crate::Scalar>
+            $crate::InPlaceLayer<$crate::Matrix<B, N, T>> for $name
+        {
+            #[inline]
+            fn forward_in_place(&self, values: &mut $crate::Matrix<B, N, T>, _: &mut ()) {
+                for v in values.as_mut_slice() {
+                    *v = $crate::Activation::activate(self, *v);
+                }
+            }
 
-        // An activation keeps the width it is given.
-        impl<W> $crate::Connect<W> for $name {
-            type Output = W;
+            #[inline]
+            fn backward_in_place(
+                &self,
+                output: &$crate::Matrix<B, N, T>,
+                d_values: &mut $crate::Matrix<B, N, T>,
+                _: &(),
+                _: &mut (),
+            ) {
+                // dX = dY ⊙ f'(y)
+                for (d, &y) in d_values.as_mut_slice().iter_mut().zip(output.as_slice()) {
+                    *d = *d * $crate::Activation::derivative(self, y);
+                }
+            }
         }
+
+        $crate::no_parameters!($name);
     )+};
 }
-pub(crate) use activation_layer;
 
 #[cfg(test)]
 pub(crate) mod tests {
     //! Shared checks for activation layers.
 
-    use crate::{Activation, Layer, Matrix, Mse, gradient_check};
+    use crate::{Activation, InPlaceLayer, Layer, Matrix, Mse, gradient_check};
 
     /// Inputs that avoid the kinks of ReLU, where finite differences are undefined.
     pub(crate) fn inputs() -> Matrix<3, 4, f64> {
@@ -89,23 +145,40 @@ pub(crate) mod tests {
     }
 
     /// Checks an activation layer's backward pass against finite differences,
-    /// through MSE against an arbitrary target.
+    /// through MSE against an arbitrary target, and its in-place form against
+    /// its out-of-place one, to the bit.
     pub(crate) fn check_gradient<A>(activation: A)
     where
-        A: Activation + Layer<Matrix<3, 4, f64>, Output = Matrix<3, 4, f64>>,
+        A: Activation + InPlaceLayer<Matrix<3, 4, f64>, Saved = ()> + Layer<Matrix<3, 4, f64>>,
+        A: crate::Parameters<f64, Gradient = ()>,
     {
         let target = Matrix::from_fn(|r, c| 0.1 * (r as f64) - 0.2 * (c as f64));
         let report = gradient_check(&activation, &Mse, &inputs(), &target);
         assert_eq!(report.checked, 12);
         assert!(report.max_relative_error < 1e-7, "{report:?}");
+
+        let x = inputs();
+        let mut y = Matrix::filled(f64::NAN);
+        activation.forward(&x, &mut y, &mut ());
+        let mut in_place = x;
+        activation.forward_in_place(&mut in_place, &mut ());
+        assert_eq!(in_place, y);
+        assert_eq!(activation.predict(&x), y);
+
+        let d_y = target;
+        let mut d_x = Matrix::filled(f64::NAN);
+        activation.backward(&x, &d_y, &(), &mut (), Some(&mut d_x));
+        let mut d_in_place = d_y;
+        activation.backward_in_place(&y, &mut d_in_place, &(), &mut ());
+        assert_eq!(d_in_place, d_x);
     }
 
     /// Checks `derivative(f(x))` against a central difference of `f` at `x`.
-    pub(crate) fn check_derivative<A: Activation>() {
+    pub(crate) fn check_derivative<A: Activation>(a: A) {
         for &x in inputs().as_slice() {
             let h = 1e-6;
-            let numeric = (A::activate(x + h) - A::activate(x - h)) / (2.0 * h);
-            let analytic = A::derivative(A::activate(x));
+            let numeric = (a.activate(x + h) - a.activate(x - h)) / (2.0 * h);
+            let analytic = a.derivative(a.activate(x));
             assert!(
                 (numeric - analytic).abs() < 1e-8,
                 "at {x}: {numeric} vs {analytic}"

@@ -2,7 +2,7 @@
 
 use rand::Rng;
 
-use crate::layer::{Layer, Parameters};
+use crate::layer::{Layer, Parameters, kind};
 use crate::{Init, Matrix, Scalar};
 
 /// A fully connected layer from `IN` to `OUT` features: `Y = X·W + b`.
@@ -19,11 +19,12 @@ use crate::{Init, Matrix, Scalar};
 ///     Matrix::new([[0.5, 0.5, 0.5]]),                  // b: 1 x 3
 /// );
 /// let x = Matrix::new([[1.0, 1.0]]); // a batch of one 2-wide sample
-/// let (y, cache) = layer.forward(&x);
-/// assert_eq!(y, Matrix::new([[5.5, 7.5, 9.5]]));
+/// assert_eq!(layer.predict(&x), Matrix::new([[5.5, 7.5, 9.5]]));
 ///
 /// // dW = Xᵀ·dY, db = Σ dY, dX = dY·Wᵀ
-/// let (d_x, d) = layer.backward(&cache, &Matrix::new([[1.0, 0.0, -1.0]]));
+/// let mut d = Default::default();
+/// let mut d_x = Matrix::zeros();
+/// layer.backward(&x, &Matrix::new([[1.0, 0.0, -1.0]]), &(), &mut d, Some(&mut d_x));
 /// assert_eq!(d.d_weights, Matrix::new([[1.0, 0.0, -1.0], [1.0, 0.0, -1.0]]));
 /// assert_eq!(d.d_bias, Matrix::new([[1.0, 0.0, -1.0]]));
 /// assert_eq!(d_x, Matrix::new([[-2.0, -2.0]]));
@@ -88,6 +89,22 @@ impl<const IN: usize, const OUT: usize, T: Scalar> Affine<IN, OUT, T> {
         Self::new(init.weights(rng), Matrix::zeros())
     }
 
+    /// Overwrites the weights with draws from `rng` by `init` and the bias
+    /// with zeros, in place: how a layer on the heap is initialised.
+    ///
+    /// ```
+    /// use constnet::{Affine, Init};
+    /// use rand::{SeedableRng, rngs::StdRng};
+    ///
+    /// let mut layer = Affine::<4, 8>::default();
+    /// layer.initialize(Init::He, &mut StdRng::seed_from_u64(1));
+    /// assert_eq!(layer, Affine::init(Init::He, &mut StdRng::seed_from_u64(1)));
+    /// ```
+    pub fn initialize<G: Rng + ?Sized>(&mut self, init: Init, rng: &mut G) {
+        init.fill(&mut self.weights, rng);
+        self.bias = Matrix::zeros();
+    }
+
     /// A layer with Xavier/Glorot weights (variance `1/IN`), for sigmoid and tanh.
     pub fn xavier<G: Rng + ?Sized>(rng: &mut G) -> Self {
         Self::init(Init::Xavier, rng)
@@ -103,16 +120,18 @@ impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<
     for Affine<IN, OUT, T>
 {
     type Output = Matrix<B, OUT, T>;
-    type Cache = Matrix<B, IN, T>;
+    type Kind = kind::Fresh;
+    type Saved = ();
 
     #[inline]
-    fn forward(&self, input: &Matrix<B, IN, T>) -> (Matrix<B, OUT, T>, Matrix<B, IN, T>) {
-        (self.predict(input), *input)
-    }
-
-    #[inline]
-    fn predict(&self, input: &Matrix<B, IN, T>) -> Matrix<B, OUT, T> {
-        input.matmul(&self.weights).add_row(&self.bias)
+    fn forward(&self, input: &Matrix<B, IN, T>, output: &mut Matrix<B, OUT, T>, _: &mut ()) {
+        // Y = X·W + b
+        input.matmul_into(&self.weights, output);
+        for row in output.rows_mut() {
+            for (y, &b) in row.iter_mut().zip(self.bias.row(0)) {
+                *y = *y + b;
+            }
+        }
     }
 
     #[inline]
@@ -120,23 +139,23 @@ impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<
         &self,
         input: &Matrix<B, IN, T>,
         d_output: &Matrix<B, OUT, T>,
-    ) -> (Matrix<B, IN, T>, AffineGradient<IN, OUT, T>) {
-        // dX = dY·Wᵀ, beside dW and db
-        let gradient = Layer::<Matrix<B, IN, T>>::backward_parameters(self, input, d_output);
-        (d_output.matmul_transposed(&self.weights), gradient)
+        _: &(),
+        gradient: &mut AffineGradient<IN, OUT, T>,
+        d_input: Option<&mut Matrix<B, IN, T>>,
+    ) {
+        // dW = Xᵀ·dY
+        input.transposed_matmul_into(d_output, &mut gradient.d_weights);
+        // db = Σ_batch dY
+        gradient.d_bias = d_output.column_sums();
+        // dX = dY·Wᵀ, only when the layer before wants it
+        if let Some(d_input) = d_input {
+            d_output.matmul_transposed_into(&self.weights, d_input);
+        }
     }
 
     #[inline]
-    fn backward_parameters(
-        &self,
-        input: &Matrix<B, IN, T>,
-        d_output: &Matrix<B, OUT, T>,
-    ) -> AffineGradient<IN, OUT, T> {
-        // dW = Xᵀ·dY, db = Σ_batch dY; no dX
-        AffineGradient {
-            d_weights: input.transposed_matmul(d_output),
-            d_bias: d_output.column_sums(),
-        }
+    fn predict(&self, input: &Matrix<B, IN, T>) -> Matrix<B, OUT, T> {
+        input.matmul(&self.weights).add_row(&self.bias)
     }
 }
 
@@ -202,25 +221,37 @@ mod tests {
         )
     }
 
+    /// Forward into fresh storage, as a workspace runs it.
+    fn forward(layer: &Affine<3, 2, f64>, x: &Matrix<2, 3, f64>) -> Matrix<2, 2, f64> {
+        let mut y = Matrix::filled(f64::NAN);
+        layer.forward(x, &mut y, &mut ());
+        y
+    }
+
     #[test]
     fn forward_by_hand() {
         let x = Matrix::new([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]]);
-        let (y, cache) = layer().forward(&x);
+        let y = forward(&layer(), &x);
         // row 0: [0.1 + 0.8 - 1.5 + 0.05, -0.2 + 0.6 + 1.8 - 0.1]
         // row 1: [-0.4 - 0.25 + 0.05, -0.3 + 0.3 - 0.1]
         let want = Matrix::new([[-0.55, 2.1], [-0.6, -0.1]]);
         for (a, b) in y.as_slice().iter().zip(want.as_slice()) {
             assert!((a - b).abs() < 1e-12, "{y:?}");
         }
-        assert_eq!(cache, x);
+        assert_eq!(layer().predict(&x), y);
     }
 
     #[test]
     fn backward_by_hand() {
         let x = Matrix::new([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]]);
-        let (_, cache) = layer().forward(&x);
         let d_y = Matrix::new([[1.0, 0.0], [2.0, -1.0]]);
-        let (d_x, d) = layer().backward(&cache, &d_y);
+        // Storage full of garbage: backward overwrites, never accumulates.
+        let mut d = AffineGradient {
+            d_weights: Matrix::filled(f64::NAN),
+            d_bias: Matrix::filled(f64::NAN),
+        };
+        let mut d_x = Matrix::filled(f64::NAN);
+        layer().backward(&x, &d_y, &(), &mut d, Some(&mut d_x));
         // dW = Xᵀ·dY
         assert_eq!(
             d.d_weights,
@@ -232,6 +263,10 @@ mod tests {
         for (a, b) in d_x.as_slice().iter().zip(want.as_slice()) {
             assert!((a - b).abs() < 1e-12, "{d_x:?}");
         }
+        // Without dX, the same parameter gradient.
+        let mut without = AffineGradient::default();
+        layer().backward(&x, &d_y, &(), &mut without, None);
+        assert_eq!(without, d);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! [`Softmax`]: turns each row of scores into probabilities.
 
-use crate::layer::{Layer, no_parameters};
+use crate::layer::{InPlaceLayer, Layer, kind};
 use crate::{Matrix, Scalar, math};
 
 /// The softmax of each row, `y_i = e^(x_i) / Σ_j e^(x_j)`: every row becomes
@@ -23,47 +23,61 @@ pub struct Softmax;
 
 impl<const B: usize, const N: usize, T: Scalar> Layer<Matrix<B, N, T>> for Softmax {
     type Output = Matrix<B, N, T>;
-    type Cache = Matrix<B, N, T>;
+    type Kind = kind::InPlace;
+    type Saved = ();
 
     #[inline]
-    fn forward(&self, input: &Matrix<B, N, T>) -> (Matrix<B, N, T>, Matrix<B, N, T>) {
-        let output = self.predict(input);
-        (output, output)
-    }
-
-    #[inline]
-    fn predict(&self, input: &Matrix<B, N, T>) -> Matrix<B, N, T> {
-        let mut output = Matrix::zeros();
+    fn forward(&self, input: &Matrix<B, N, T>, output: &mut Matrix<B, N, T>, _: &mut ()) {
         for (out_row, in_row) in output.rows_mut().iter_mut().zip(input.rows()) {
             math::softmax(in_row, out_row);
         }
-        output
     }
 
     #[inline]
     fn backward(
         &self,
-        output: &Matrix<B, N, T>,
+        input: &Matrix<B, N, T>,
         d_output: &Matrix<B, N, T>,
-    ) -> (Matrix<B, N, T>, ()) {
-        // dx_i = y_i (dy_i - Σ_j dy_j y_j), the Jacobian diag(y) - y yᵀ applied to dy
-        let mut d_input = Matrix::zeros();
-        for ((d_in, y), d_out) in d_input
-            .rows_mut()
-            .iter_mut()
-            .zip(output.rows())
-            .zip(d_output.rows())
-        {
-            let dot = y.iter().zip(d_out).fold(T::zero(), |s, (&y, &d)| s + y * d);
-            for ((d_in, &y), &d) in d_in.iter_mut().zip(y).zip(d_out) {
-                *d_in = y * (d - dot);
-            }
+        _: &(),
+        _: &mut (),
+        d_input: Option<&mut Matrix<B, N, T>>,
+    ) {
+        if let Some(d_input) = d_input {
+            let output = self.predict(input);
+            *d_input = *d_output;
+            self.backward_in_place(&output, d_input, &(), &mut ());
         }
-        (d_input, ())
     }
 }
 
-no_parameters!(Softmax);
+impl<const B: usize, const N: usize, T: Scalar> InPlaceLayer<Matrix<B, N, T>> for Softmax {
+    #[inline]
+    fn forward_in_place(&self, values: &mut Matrix<B, N, T>, _: &mut ()) {
+        for row in values.rows_mut() {
+            let input = *row;
+            math::softmax(&input, row);
+        }
+    }
+
+    #[inline]
+    fn backward_in_place(
+        &self,
+        output: &Matrix<B, N, T>,
+        d_values: &mut Matrix<B, N, T>,
+        _: &(),
+        _: &mut (),
+    ) {
+        // dx_i = y_i (dy_i - Σ_j dy_j y_j), the Jacobian diag(y) - y yᵀ applied to dy
+        for (d, y) in d_values.rows_mut().iter_mut().zip(output.rows()) {
+            let dot = y.iter().zip(d.iter()).fold(T::zero(), |s, (&y, &d)| s + y * d);
+            for (d, &y) in d.iter_mut().zip(y) {
+                *d = y * (*d - dot);
+            }
+        }
+    }
+}
+
+crate::no_parameters!(Softmax);
 
 #[cfg(test)]
 mod tests {
@@ -102,6 +116,22 @@ mod tests {
         assert!(report.max_relative_error < 1e-7, "{report:?}");
     }
 
+    #[test]
+    fn in_place_and_out_of_place_agree_to_the_bit() {
+        let x = Matrix::new([[0.3_f64, -1.2, 2.2], [1.0, 0.5, -0.5]]);
+        let d_y = Matrix::new([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]]);
+        let mut y = Matrix::filled(f64::NAN);
+        Softmax.forward(&x, &mut y, &mut ());
+        let mut in_place = x;
+        Softmax.forward_in_place(&mut in_place, &mut ());
+        assert_eq!(in_place, y);
+        let mut d_x = Matrix::filled(f64::NAN);
+        Softmax.backward(&x, &d_y, &(), &mut (), Some(&mut d_x));
+        let mut d_in_place = d_y;
+        Softmax.backward_in_place(&y, &mut d_in_place, &(), &mut ());
+        assert_eq!(d_in_place, d_x);
+    }
+
     proptest::proptest! {
         #[test]
         fn rows_sum_to_one_for_logits_within_1e4(
@@ -110,7 +140,7 @@ mod tests {
             d_y in proptest::collection::vec(-1e4_f32..=1e4, 15),
         ) {
             let x = Matrix::<3, 5>::from_slice(&logits).unwrap();
-            let (y, cache) = Softmax.forward(&x);
+            let y = Softmax.predict(&x);
             for row in y.rows() {
                 proptest::prop_assert!(row.iter().all(|p| (0.0..=1.0).contains(p)), "{y:?}");
                 proptest::prop_assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6, "{y:?}");
@@ -119,7 +149,8 @@ mod tests {
             for (r, &c) in x.argmax_rows().iter().enumerate() {
                 proptest::prop_assert!(y.row(r).iter().all(|&p| p <= y[(r, c)]));
             }
-            let (d_x, ()) = Softmax.backward(&cache, &Matrix::from_slice(&d_y).unwrap());
+            let mut d_x = Matrix::from_slice(&d_y).unwrap();
+            Softmax.backward_in_place(&y, &mut d_x, &(), &mut ());
             proptest::prop_assert!(d_x.is_finite(), "{d_x:?}");
 
             let y = Softmax.predict(&Matrix::<3, 5, f64>::from_slice(&wide).unwrap());

@@ -1,35 +1,36 @@
 //! [`Tanh`]: the hyperbolic tangent.
 
-use crate::layers::activation::activation_layer;
 use crate::{Activation, Scalar};
 
 /// The hyperbolic tangent, `y = tanh(x)`, applied element-wise.
 ///
 /// ```
-/// use constnet::{Layer, Matrix, Tanh};
+/// use constnet::{InPlaceLayer, Matrix, Tanh};
 ///
-/// let (y, cache) = Tanh.forward(&Matrix::new([[0.0_f64, 1e4]]));
-/// assert_eq!(y, Matrix::new([[0.0, 1.0]]));
-/// let (d_x, ()) = Tanh.backward(&cache, &Matrix::new([[2.0, 2.0]]));
-/// assert_eq!(d_x, Matrix::new([[2.0, 0.0]])); // 1 - y²
+/// let mut values = Matrix::new([[0.0_f64, 1e4]]);
+/// Tanh.forward_in_place(&mut values, &mut ());
+/// assert_eq!(values, Matrix::new([[0.0, 1.0]]));
+/// let mut d = Matrix::new([[2.0, 2.0]]);
+/// Tanh.backward_in_place(&values, &mut d, &(), &mut ());
+/// assert_eq!(d, Matrix::new([[2.0, 0.0]])); // 1 - y²
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Tanh;
 
 impl Activation for Tanh {
     #[inline]
-    fn activate<T: Scalar>(x: T) -> T {
+    fn activate<T: Scalar>(&self, x: T) -> T {
         x.tanh()
     }
 
     #[inline]
-    fn derivative<T: Scalar>(y: T) -> T {
+    fn derivative<T: Scalar>(&self, y: T) -> T {
         // tanh'(x) = 1 - tanh²(x) = 1 - y²
         T::one() - y * y
     }
 }
 
-activation_layer!(Tanh);
+crate::activation_layer!(Tanh);
 
 #[cfg(test)]
 mod tests {
@@ -38,14 +39,14 @@ mod tests {
 
     #[test]
     fn values() {
-        assert_eq!(Tanh::activate(0.0_f32), 0.0);
-        assert!((Tanh::activate(0.5_f64) - 0.462_117_157_260_009_76).abs() < 1e-15);
-        assert_eq!(Tanh::activate(-1e4_f32), -1.0);
+        assert_eq!(Tanh.activate(0.0_f32), 0.0);
+        assert!((Tanh.activate(0.5_f64) - 0.462_117_157_260_009_76).abs() < 1e-15);
+        assert_eq!(Tanh.activate(-1e4_f32), -1.0);
     }
 
     #[test]
     fn derivative_matches_finite_differences() {
-        check_derivative::<Tanh>();
+        check_derivative(Tanh);
     }
 
     #[test]

@@ -60,7 +60,7 @@ impl<const B: usize, const N: usize, T: Scalar> Loss<Matrix<B, N, T>> for Binary
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Identity, Layer, Sigmoid, gradient_check};
+    use crate::{Identity, InPlaceLayer, Layer, Sigmoid, gradient_check};
     use proptest::prelude::*;
 
     #[test]
@@ -84,8 +84,9 @@ mod tests {
         // With y = σ(x), dL/dx = (y - t) / B: the textbook's pairing.
         let x = Matrix::new([[0.5_f64, -1.5]]);
         let t = Matrix::new([[1.0, 0.0]]);
-        let (y, cache) = Sigmoid.forward(&x);
-        let (d_x, ()) = Sigmoid.backward(&cache, &BinaryCrossEntropy.gradient(&y, &t));
+        let y = Sigmoid.predict(&x);
+        let mut d_x = BinaryCrossEntropy.gradient(&y, &t);
+        Sigmoid.backward_in_place(&y, &mut d_x, &(), &mut ());
         let want = y - t;
         for (a, b) in d_x.as_slice().iter().zip(want.as_slice()) {
             assert!((a - b).abs() < 1e-15);
@@ -122,12 +123,13 @@ mod tests {
         ) {
             let x = Matrix::<2, 3, f64>::from_slice(&logits).unwrap();
             let t = Matrix::from_slice(&targets).unwrap();
-            let (y, cache) = Sigmoid.forward(&x);
+            let y = Sigmoid.predict(&x);
             let (value, d_y) = BinaryCrossEntropy.value_and_gradient(&y, &t);
             prop_assert!(value.is_finite() && value >= 0.0, "{value}");
             prop_assert!(d_y.is_finite());
             // Back through the sigmoid: finite, and (y - t)/B wherever y was not clamped.
-            let (d_x, ()) = Sigmoid.backward(&cache, &d_y);
+            let mut d_x = d_y;
+            Sigmoid.backward_in_place(&y, &mut d_x, &(), &mut ());
             prop_assert!(d_x.is_finite());
             for ((&d, &y), &t) in d_x.as_slice().iter().zip(y.as_slice()).zip(t.as_slice()) {
                 if (1e-3..=1.0 - 1e-3).contains(&y) {

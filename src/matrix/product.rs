@@ -68,10 +68,29 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     #[inline]
     pub fn transposed_matmul<const C: usize>(&self, rhs: &Matrix<R, C, T>) -> Matrix<K, C, T> {
         let mut out = Matrix::<K, C, T>::zeros();
+        self.transposed_matmul_into(rhs, &mut out);
+        out
+    }
+
+    /// Writes `selfᵀ · rhs` into `out`, overwriting it: a weight gradient
+    /// computed straight into its place in a workspace.
+    ///
+    /// ```
+    /// use constnet::Matrix;
+    /// let mut d_w = Matrix::filled(9.0);
+    /// Matrix::new([[1.0, 2.0]]).transposed_matmul_into(&Matrix::new([[3.0]]), &mut d_w);
+    /// assert_eq!(d_w, Matrix::new([[3.0], [6.0]]));
+    /// ```
+    #[inline]
+    pub fn transposed_matmul_into<const C: usize>(
+        &self,
+        rhs: &Matrix<R, C, T>,
+        out: &mut Matrix<K, C, T>,
+    ) {
         if R * K * C >= TILED_FROM {
-            tiled::product(out.rows_mut(), &DepthRows(self.rows()), rhs.rows());
-            return out;
+            return tiled::product(out.rows_mut(), &DepthRows(self.rows()), rhs.rows());
         }
+        *out.rows_mut() = [[T::zero(); C]; K];
         for (lhs_row, rhs_row) in self.rows().iter().zip(rhs.rows()) {
             for (&a, out_row) in lhs_row.iter().zip(out.rows_mut()) {
                 for (o, &b) in out_row.iter_mut().zip(rhs_row) {
@@ -79,7 +98,6 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
                 }
             }
         }
-        out
     }
 
     /// The product `self · rhsᵀ` without building the transpose: an `R x K`
@@ -95,9 +113,27 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     #[inline]
     pub fn matmul_transposed<const C: usize>(&self, rhs: &Matrix<C, K, T>) -> Matrix<R, C, T> {
         let mut out = Matrix::<R, C, T>::zeros();
+        self.matmul_transposed_into(rhs, &mut out);
+        out
+    }
+
+    /// Writes `self · rhsᵀ` into `out`, overwriting it: an input gradient
+    /// computed straight into its place in a workspace.
+    ///
+    /// ```
+    /// use constnet::Matrix;
+    /// let mut d_x = Matrix::filled(9.0);
+    /// Matrix::new([[1.0]]).matmul_transposed_into(&Matrix::new([[2.0], [3.0]]), &mut d_x);
+    /// assert_eq!(d_x, Matrix::new([[2.0, 3.0]]));
+    /// ```
+    #[inline]
+    pub fn matmul_transposed_into<const C: usize>(
+        &self,
+        rhs: &Matrix<C, K, T>,
+        out: &mut Matrix<R, C, T>,
+    ) {
         if R * K * C >= TILED_FROM {
-            tiled::product_transposed(out.rows_mut(), &DepthColumns(self.rows()), rhs.rows());
-            return out;
+            return tiled::product_transposed(out.rows_mut(), &DepthColumns(self.rows()), rhs.rows());
         }
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
             for (o, rhs_row) in out_row.iter_mut().zip(rhs.rows()) {
@@ -107,7 +143,6 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
                     .fold(T::zero(), |acc, (&a, &b)| acc + a * b);
             }
         }
-        out
     }
 }
 

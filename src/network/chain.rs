@@ -3,17 +3,41 @@
 //! a longer network nests tuples (a tuple is itself a layer).
 //!
 //! Each impl names the type between consecutive layers (`X1`, `X2`, ...) and
-//! ties it with `Output = ...`, so the compiler checks every connection.
+//! ties it with `Output = ...`, so the compiler checks every connection. A
+//! tuple runs in training as a chain of stages ([`Run`] for
+//! [`kind::Chain`]), each member storing its output where its kind says; its
+//! own [`Layer`] methods are the out-of-place form, which keeps every
+//! member's output in `Saved`.
 
 use crate::Scalar;
-use crate::layer::{Batch, Layer, Parameters};
-use crate::network::Connect;
+use crate::layer::{Batch, Layer, Parameters, kind};
+use crate::stage::{Buffers, Feed, Run};
+
+/// Nests the stages of a tuple: each stage's continuation runs the next
+/// stage, and the last one's runs `rest`.
+macro_rules! nest {
+    ($layers:ident $storage:ident $gradient:ident $rest:ident $signal:expr;
+     ($i:tt $layer:ident $input:ident $feed:ident)) => {
+        <<$layer as Layer<$input>>::Kind as Run<$layer, $input, $feed>>::run(
+            &$layers.$i, $signal, &mut $storage.$i, &mut $gradient.$i, $rest,
+        )
+    };
+    ($layers:ident $storage:ident $gradient:ident $rest:ident $signal:expr;
+     ($i:tt $layer:ident $input:ident $feed:ident)
+     ($ni:tt $nlayer:ident $ninput:ident $nfeed:ident) $($more:tt)*) => {
+        <<$layer as Layer<$input>>::Kind as Run<$layer, $input, $feed>>::run(
+            &$layers.$i, $signal, &mut $storage.$i, &mut $gradient.$i,
+            |signal| nest!($layers $storage $gradient $rest <$nfeed as Feed>::from_buffers(signal);
+                ($ni $nlayer $ninput $nfeed) $($more)*),
+        )
+    };
+}
 
 macro_rules! chain {
     (
         [$($layer:ident)+] [$($input:ident)+] [$($output:ident)+] [$($i:tt)+]
-        [$($cache:ident)+] [$($grad:ident)+] [$(($ri:tt $rgrad:ident))+]
-        [$(($pi:tt $pgrad:ident))*] ($first:tt $fgrad:ident) => $last:ident
+        [$($feed:ident)+] [$($next:ident)+] [$(($ri:tt $prev:tt $rinput:ident))*]
+        => $lasti:tt $last:ident $lastnext:ident
     ) => {
         impl<T: Scalar, $($layer: Parameters<T>),+> Parameters<T> for ($($layer,)+) {
             type Gradient = ($($layer::Gradient,)+);
@@ -55,17 +79,35 @@ macro_rules! chain {
             )+
         {
             type Output = $last;
-            type Cache = ($(<$layer as Layer<$input>>::Cache,)+);
+            type Kind = kind::Chain;
+            type Saved = ($(($output, <$layer as Layer<$input>>::Saved),)+);
 
             #[inline]
-            fn forward(&self, input: &X) -> ($last, Self::Cache) {
+            fn forward(&self, input: &X, output: &mut $last, saved: &mut Self::Saved) {
                 let signal = input;
                 $(
-                    let (out, $cache) = self.$i.forward(signal);
-                    let signal = &out;
+                    self.$i.forward(signal, &mut saved.$i.0, &mut saved.$i.1);
+                    let signal = &saved.$i.0;
                 )+
-                let _ = signal;
-                (out, ($($cache,)+))
+                *output = *signal;
+            }
+
+            #[inline]
+            fn backward(
+                &self,
+                input: &X,
+                d_output: &$last,
+                saved: &Self::Saved,
+                gradient: &mut Self::Gradient,
+                d_input: Option<&mut X>,
+            ) {
+                let d = d_output;
+                $(
+                    let mut d_in = <$rinput>::default();
+                    self.$ri.backward(&saved.$prev.0, d, &saved.$ri.1, &mut gradient.$ri, Some(&mut d_in));
+                    let d = &d_in;
+                )*
+                self.0.backward(input, d, &saved.0.1, &mut gradient.0, d_input);
             }
 
             #[inline]
@@ -75,60 +117,48 @@ macro_rules! chain {
                     let out = self.$i.predict(signal);
                     let signal = &out;
                 )+
-                let _ = signal;
-                out
-            }
-
-            #[inline]
-            fn backward(
-                &self,
-                cache: &Self::Cache,
-                d_output: &$last,
-            ) -> (X, <Self as Parameters<X::Element>>::Gradient) {
-                let d = d_output;
-                $(
-                    let (d_in, $rgrad) = self.$ri.backward(&cache.$ri, d);
-                    let d = &d_in;
-                )+
-                let _ = d;
-                (d_in, ($($grad,)+))
-            }
-
-            #[inline]
-            fn backward_parameters(
-                &self,
-                cache: &Self::Cache,
-                d_output: &$last,
-            ) -> <Self as Parameters<X::Element>>::Gradient {
-                // As `backward`, but the first layer skips its dX.
-                let d = d_output;
-                $(
-                    let (d_in, $pgrad) = self.$pi.backward(&cache.$pi, d);
-                    let d = &d_in;
-                )*
-                let $fgrad = self.$first.backward_parameters(&cache.$first, d);
-                ($($grad,)+)
+                *signal
             }
         }
 
-        impl<X, $($output,)+ $($layer,)+> Connect<X> for ($($layer,)+)
+        impl<X: Batch, P: Feed, $($output,)+ $($layer,)+ $($next,)+> Run<($($layer,)+), X, P> for kind::Chain
         where
-            $( $layer: Connect<$input, Output = $output>, )+
+            $(
+                $output: Batch<Element = X::Element>,
+                $layer: Layer<$input, Output = $output>,
+                <$layer as Layer<$input>>::Kind: Run<$layer, $input, $feed, Next = $next>,
+                $next: Feed,
+            )+
         {
-            type Output = $last;
+            type Storage = ($(<<$layer as Layer<$input>>::Kind as Run<$layer, $input, $feed>>::Storage,)+);
+            type Next = $lastnext;
+
+            #[inline(always)]
+            fn run<V, R>(
+                layers: &($($layer,)+),
+                input: P::Signal<'_, X>,
+                storage: &mut Self::Storage,
+                gradient: &mut <($($layer,)+) as Parameters<X::Element>>::Gradient,
+                rest: R,
+            ) -> (V, bool)
+            where
+                R: FnOnce(Buffers<'_, $last>) -> (V, bool),
+            {
+                nest!(layers storage gradient rest input; $(($i $layer $input $feed))+)
+            }
         }
     };
 }
 
-chain! { [L0] [X] [Y] [0] [c0] [g0] [(0 g0)] [] (0 g0) => Y }
-chain! { [L0 L1] [X X1] [X1 Y] [0 1] [c0 c1] [g0 g1] [(1 g1) (0 g0)] [(1 g1)] (0 g0) => Y }
-chain! { [L0 L1 L2] [X X1 X2] [X1 X2 Y] [0 1 2] [c0 c1 c2] [g0 g1 g2] [(2 g2) (1 g1) (0 g0)] [(2 g2) (1 g1)] (0 g0) => Y }
-chain! { [L0 L1 L2 L3] [X X1 X2 X3] [X1 X2 X3 Y] [0 1 2 3] [c0 c1 c2 c3] [g0 g1 g2 g3] [(3 g3) (2 g2) (1 g1) (0 g0)] [(3 g3) (2 g2) (1 g1)] (0 g0) => Y }
-chain! { [L0 L1 L2 L3 L4] [X X1 X2 X3 X4] [X1 X2 X3 X4 Y] [0 1 2 3 4] [c0 c1 c2 c3 c4] [g0 g1 g2 g3 g4] [(4 g4) (3 g3) (2 g2) (1 g1) (0 g0)] [(4 g4) (3 g3) (2 g2) (1 g1)] (0 g0) => Y }
-chain! { [L0 L1 L2 L3 L4 L5] [X X1 X2 X3 X4 X5] [X1 X2 X3 X4 X5 Y] [0 1 2 3 4 5] [c0 c1 c2 c3 c4 c5] [g0 g1 g2 g3 g4 g5] [(5 g5) (4 g4) (3 g3) (2 g2) (1 g1) (0 g0)] [(5 g5) (4 g4) (3 g3) (2 g2) (1 g1)] (0 g0) => Y }
-chain! { [L0 L1 L2 L3 L4 L5 L6] [X X1 X2 X3 X4 X5 X6] [X1 X2 X3 X4 X5 X6 Y] [0 1 2 3 4 5 6] [c0 c1 c2 c3 c4 c5 c6] [g0 g1 g2 g3 g4 g5 g6] [(6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1) (0 g0)] [(6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1)] (0 g0) => Y }
-chain! { [L0 L1 L2 L3 L4 L5 L6 L7] [X X1 X2 X3 X4 X5 X6 X7] [X1 X2 X3 X4 X5 X6 X7 Y] [0 1 2 3 4 5 6 7] [c0 c1 c2 c3 c4 c5 c6 c7] [g0 g1 g2 g3 g4 g5 g6 g7] [(7 g7) (6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1) (0 g0)] [(7 g7) (6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1)] (0 g0) => Y }
-chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8] [X X1 X2 X3 X4 X5 X6 X7 X8] [X1 X2 X3 X4 X5 X6 X7 X8 Y] [0 1 2 3 4 5 6 7 8] [c0 c1 c2 c3 c4 c5 c6 c7 c8] [g0 g1 g2 g3 g4 g5 g6 g7 g8] [(8 g8) (7 g7) (6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1) (0 g0)] [(8 g8) (7 g7) (6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1)] (0 g0) => Y }
-chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9] [X X1 X2 X3 X4 X5 X6 X7 X8 X9] [X1 X2 X3 X4 X5 X6 X7 X8 X9 Y] [0 1 2 3 4 5 6 7 8 9] [c0 c1 c2 c3 c4 c5 c6 c7 c8 c9] [g0 g1 g2 g3 g4 g5 g6 g7 g8 g9] [(9 g9) (8 g8) (7 g7) (6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1) (0 g0)] [(9 g9) (8 g8) (7 g7) (6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1)] (0 g0) => Y }
-chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9 L10] [X X1 X2 X3 X4 X5 X6 X7 X8 X9 X10] [X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 Y] [0 1 2 3 4 5 6 7 8 9 10] [c0 c1 c2 c3 c4 c5 c6 c7 c8 c9 c10] [g0 g1 g2 g3 g4 g5 g6 g7 g8 g9 g10] [(10 g10) (9 g9) (8 g8) (7 g7) (6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1) (0 g0)] [(10 g10) (9 g9) (8 g8) (7 g7) (6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1)] (0 g0) => Y }
-chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9 L10 L11] [X X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 X11] [X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 X11 Y] [0 1 2 3 4 5 6 7 8 9 10 11] [c0 c1 c2 c3 c4 c5 c6 c7 c8 c9 c10 c11] [g0 g1 g2 g3 g4 g5 g6 g7 g8 g9 g10 g11] [(11 g11) (10 g10) (9 g9) (8 g8) (7 g7) (6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1) (0 g0)] [(11 g11) (10 g10) (9 g9) (8 g8) (7 g7) (6 g6) (5 g5) (4 g4) (3 g3) (2 g2) (1 g1)] (0 g0) => Y }
+chain! { [L0] [X] [Y] [0] [P] [N1] [] => 0 Y N1 }
+chain! { [L0 L1] [X X1] [X1 Y] [0 1] [P N1] [N1 N2] [(1 0 X1)] => 1 Y N2 }
+chain! { [L0 L1 L2] [X X1 X2] [X1 X2 Y] [0 1 2] [P N1 N2] [N1 N2 N3] [(2 1 X2) (1 0 X1)] => 2 Y N3 }
+chain! { [L0 L1 L2 L3] [X X1 X2 X3] [X1 X2 X3 Y] [0 1 2 3] [P N1 N2 N3] [N1 N2 N3 N4] [(3 2 X3) (2 1 X2) (1 0 X1)] => 3 Y N4 }
+chain! { [L0 L1 L2 L3 L4] [X X1 X2 X3 X4] [X1 X2 X3 X4 Y] [0 1 2 3 4] [P N1 N2 N3 N4] [N1 N2 N3 N4 N5] [(4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 4 Y N5 }
+chain! { [L0 L1 L2 L3 L4 L5] [X X1 X2 X3 X4 X5] [X1 X2 X3 X4 X5 Y] [0 1 2 3 4 5] [P N1 N2 N3 N4 N5] [N1 N2 N3 N4 N5 N6] [(5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 5 Y N6 }
+chain! { [L0 L1 L2 L3 L4 L5 L6] [X X1 X2 X3 X4 X5 X6] [X1 X2 X3 X4 X5 X6 Y] [0 1 2 3 4 5 6] [P N1 N2 N3 N4 N5 N6] [N1 N2 N3 N4 N5 N6 N7] [(6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 6 Y N7 }
+chain! { [L0 L1 L2 L3 L4 L5 L6 L7] [X X1 X2 X3 X4 X5 X6 X7] [X1 X2 X3 X4 X5 X6 X7 Y] [0 1 2 3 4 5 6 7] [P N1 N2 N3 N4 N5 N6 N7] [N1 N2 N3 N4 N5 N6 N7 N8] [(7 6 X7) (6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 7 Y N8 }
+chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8] [X X1 X2 X3 X4 X5 X6 X7 X8] [X1 X2 X3 X4 X5 X6 X7 X8 Y] [0 1 2 3 4 5 6 7 8] [P N1 N2 N3 N4 N5 N6 N7 N8] [N1 N2 N3 N4 N5 N6 N7 N8 N9] [(8 7 X8) (7 6 X7) (6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 8 Y N9 }
+chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9] [X X1 X2 X3 X4 X5 X6 X7 X8 X9] [X1 X2 X3 X4 X5 X6 X7 X8 X9 Y] [0 1 2 3 4 5 6 7 8 9] [P N1 N2 N3 N4 N5 N6 N7 N8 N9] [N1 N2 N3 N4 N5 N6 N7 N8 N9 N10] [(9 8 X9) (8 7 X8) (7 6 X7) (6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 9 Y N10 }
+chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9 L10] [X X1 X2 X3 X4 X5 X6 X7 X8 X9 X10] [X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 Y] [0 1 2 3 4 5 6 7 8 9 10] [P N1 N2 N3 N4 N5 N6 N7 N8 N9 N10] [N1 N2 N3 N4 N5 N6 N7 N8 N9 N10 N11] [(10 9 X10) (9 8 X9) (8 7 X8) (7 6 X7) (6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 10 Y N11 }
+chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9 L10 L11] [X X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 X11] [X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 X11 Y] [0 1 2 3 4 5 6 7 8 9 10 11] [P N1 N2 N3 N4 N5 N6 N7 N8 N9 N10 N11] [N1 N2 N3 N4 N5 N6 N7 N8 N9 N10 N11 N12] [(11 10 X11) (10 9 X10) (9 8 X9) (8 7 X8) (7 6 X7) (6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 11 Y N12 }

@@ -89,9 +89,9 @@ mod tests {
         let x = Matrix::new([[1.0], [2.0]]);
         let t = Matrix::new([[2.0], [4.0]]);
         let before = Mse.value(&net.predict(&x), &t);
-        let (y, trace) = net.forward(&x);
-        let gradient = net.backward(&trace, &Mse.gradient(&y, &t));
-        Sgd::new(0.05).step(&mut net, &gradient);
+        let mut workspace = crate::Workspace::new();
+        net.gradient(&mut workspace, &x, &t, &Mse).unwrap();
+        Sgd::new(0.05).step(&mut net, workspace.gradient());
         let after = Mse.value(&net.predict(&x), &t);
         assert!(after < before, "{after} >= {before}");
         // dL/dw = (2/2)(Σ (w x - t) x) = (0.5 - 2) + (1 - 4) 2 = -7.5, db = -1.5 - 3 = -4.5

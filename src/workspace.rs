@@ -1,0 +1,122 @@
+//! [`Workspace`]: the storage of a training step, sized by the types.
+
+use core::fmt;
+
+use crate::layer::{Batch, GradientOf};
+use crate::stage::Trainable;
+
+/// Everything a training step of network `L` on batches `X` writes: each
+/// layer's output and the gradient of the loss with respect to it (once per
+/// activation, however many layers work on it in place), what layers keep
+/// for their backward pass, and the gradient of every parameter.
+///
+/// Its size is a constant of the types, [`Workspace::BYTES`], known before
+/// anything runs. Keep one for as many steps as you like: on a
+/// microcontroller as a `static` or a local in `main`, on a laptop as a local
+/// or, for networks too large for the stack, on the heap with
+/// [`Workspace::boxed`]. Nothing in it needs clearing between steps: every
+/// step overwrites what it reads.
+///
+/// ```
+/// use constnet::{Affine, Matrix, Network, Relu, Workspace};
+///
+/// type Net = Network<(Affine<784, 128>, Relu, Affine<128, 10>)>;
+/// type Batch = Matrix<64, 784>;
+/// // The two Affine outputs and their gradients (Relu works in the first
+/// // one's), and one gradient per parameter; the input itself is only lent.
+/// let activations = 2 * (64 * 128 + 64 * 10);
+/// let parameters = 784 * 128 + 128 + 128 * 10 + 10;
+/// assert_eq!(Workspace::<Net, Batch>::BYTES, (activations + parameters) * 4);
+/// ```
+pub struct Workspace<L: Trainable<X>, X: Batch> {
+    stages: L::Storage,
+    gradient: GradientOf<L, X::Element>,
+}
+
+impl<L: Trainable<X>, X: Batch> Workspace<L, X> {
+    /// The size of the workspace in bytes: what a training step of `L` on
+    /// batches `X` needs besides the network, the optimizer and the batch.
+    pub const BYTES: usize = core::mem::size_of::<Self>();
+
+    /// A workspace with every value zero.
+    pub fn new() -> Self {
+        Self {
+            stages: L::Storage::default(),
+            gradient: Default::default(),
+        }
+    }
+
+    /// The gradient of every parameter from the last step (or the last
+    /// [`Network::gradient`](crate::Network::gradient)), shaped like the
+    /// network's parameters.
+    pub fn gradient(&self) -> &GradientOf<L, X::Element> {
+        &self.gradient
+    }
+
+    pub(crate) fn parts_mut(&mut self) -> (&mut L::Storage, &mut GradientOf<L, X::Element>) {
+        (&mut self.stages, &mut self.gradient)
+    }
+}
+
+impl<L: Trainable<X>, X: Batch> Default for Workspace<L, X> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<L: Trainable<X>, X: Batch> fmt::Debug for Workspace<L, X> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Workspace")
+            .field("bytes", &Self::BYTES)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<L: Trainable<X>, X: Batch> Workspace<L, X>
+where
+    L::Storage: crate::Zeroable,
+    GradientOf<L, X::Element>: crate::Zeroable,
+{
+    /// A workspace allocated on the heap, zeroed there: it never passes
+    /// through the stack, however large it is (feature `alloc`).
+    ///
+    /// Every workspace of the crate's layers can be boxed; a layer of your
+    /// own whose `Saved` or gradient type is not made of matrices, numbers
+    /// and tuples needs [`Zeroable`](crate::Zeroable) for it.
+    ///
+    /// ```
+    /// use constnet::{Adam, Affine, Init, Matrix, Network, Relu, SoftmaxCrossEntropy, Workspace};
+    /// use rand::{SeedableRng, rngs::StdRng};
+    ///
+    /// type Net = Network<(Affine<784, 128>, Relu, Affine<128, 10>)>;
+    /// type Batch = Matrix<64, 784>;
+    ///
+    /// // On a 2 MiB thread, in debug builds too: nothing large is on the stack.
+    /// std::thread::Builder::new().stack_size(2 << 20).spawn(|| {
+    ///     let mut rng = StdRng::seed_from_u64(1);
+    ///     let mut net = Net::boxed();
+    ///     net.layers.0.initialize(Init::He, &mut rng);
+    ///     net.layers.2.initialize(Init::Xavier, &mut rng);
+    ///     let mut adam = Adam::boxed(0.001, 0.9, 0.999);
+    ///     let mut workspace = Workspace::<Net, Batch>::boxed();
+    ///     let x = Matrix::<64, 784>::boxed_from_fn(|r, c| ((r * 784 + c) % 7) as f32 / 7.0);
+    ///     let t = Matrix::<64, 10>::boxed_from_fn(|r, c| (r % 10 == c) as u8 as f32);
+    ///     let loss = net.train_step_with(&mut workspace, &x, &t, &SoftmaxCrossEntropy, &mut *adam).unwrap();
+    ///     assert!(loss > 2.0 && loss < 3.0, "{loss}");
+    /// }).unwrap().join().unwrap();
+    /// ```
+    pub fn boxed() -> alloc::boxed::Box<Self> {
+        crate::zeroable::boxed_zeroed()
+    }
+}
+
+#[cfg(feature = "alloc")]
+// SAFETY: both fields are `Zeroable` by the bounds.
+#[allow(unsafe_code)]
+unsafe impl<L: Trainable<X>, X: Batch> crate::Zeroable for Workspace<L, X>
+where
+    L::Storage: crate::Zeroable,
+    GradientOf<L, X::Element>: crate::Zeroable,
+{
+}
