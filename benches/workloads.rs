@@ -28,7 +28,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use constnet::{
-    Affine, Loss, Matrix, Mse, Network, Relu, Sgd, Sigmoid, Softmax, SoftmaxCrossEntropy,
+    Affine, Matrix, Mse, Network, Relu, Sgd, Sigmoid, Softmax, SoftmaxCrossEntropy, Workspace,
 };
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
@@ -305,11 +305,11 @@ fn w2(c: &mut Criterion) {
     let (nx, nt) = (columns(&x), columns(&t));
 
     let mut group = c.benchmark_group("W2 textbook gradient");
+    let mut workspace = Workspace::new();
     group.bench_function("constnet", |bench| {
         bench.iter(|| {
-            let (y, trace) = net.forward(black_box(&x));
-            let (loss, dy) = Mse.value_and_gradient(&y, black_box(&t));
-            (loss, net.backward(&trace, &dy))
+            let loss = net.gradient(&mut workspace, black_box(&x), black_box(&t), &Mse);
+            (loss, *workspace.gradient())
         })
     });
     group.bench_function("nalgebra", |bench| {
@@ -631,7 +631,7 @@ fn small_parts(c: &mut Criterion) {
         bench.iter(|| black_box(&nw) * black_box(&ndy))
     });
     group.bench_function("constnet/16 sigmoids", |bench| {
-        bench.iter(|| black_box(&s).map(<Sigmoid as constnet::Activation>::activate))
+        bench.iter(|| black_box(&s).map(|x| constnet::Activation::activate(&Sigmoid, x)))
     });
     group.bench_function("nalgebra/16 sigmoids", |bench| {
         bench.iter(|| black_box(&ns).map(sigmoid))

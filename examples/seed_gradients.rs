@@ -8,7 +8,7 @@
 //!
 //! Run it with `cargo run --release --example seed_gradients`.
 
-use constnet::{Affine, Identity, Loss, Matrix, Mse, Network, Relu};
+use constnet::{Affine, Identity, Matrix, Mse, Network, Relu, Workspace};
 
 type Net = Network<(
     Affine<4, 6, f64>,
@@ -77,9 +77,12 @@ fn main() {
     let x = Matrix::new([[-1.086, 0.997, 0.283, -1.506]]);
     let t = Matrix::new([[-0.579]]);
 
-    let (y, trace) = NET.forward(&x);
-    let (loss, d_y) = Mse.value_and_gradient(&y, &t);
-    let (d1, (), d2, (), d3, (), d4, ()) = NET.backward(&trace, &d_y);
+    let y = NET.predict(&x);
+    let mut workspace = Workspace::new();
+    let loss = NET
+        .gradient(&mut workspace, &x, &t, &Mse)
+        .expect("the loss of this network is finite");
+    let (d1, (), d2, (), d3, (), d4, ()) = *workspace.gradient();
 
     print_json("Y", &y);
     print_json("loss", &Matrix::new([[loss]]));

@@ -92,8 +92,7 @@ pub mod kind {
 /// ```
 #[diagnostic::on_unimplemented(
     message = "layer `{Self}` cannot take a `{X}` as input",
-    label = "this layer's input width is not the width it is given",
-    note = "a batch `Matrix<B, N>` feeds a layer that takes N values per sample: `Affine<IN, OUT>` takes IN and gives OUT, so each IN must equal the OUT of the `Affine` before it (or the batch's width)"
+    label = "the IN of this layer is not the width of what feeds it (the OUT of the layer before, or the batch's width)"
 )]
 pub trait Layer<X: Batch>: Parameters<X::Element> {
     /// What the layer produces from an `X`.

@@ -105,10 +105,10 @@ impl<L> Network<L> {
     /// ```text
     /// error[E0277]: layer `Affine<3, 1>` cannot take a `Matrix<1, 4>` as input
     /// ```
-    pub const fn new<const IN: usize, T: Scalar>(layers: L) -> Self
-    where
-        L: Layer<Matrix<1, IN, T>>,
-    {
+    // One line, so that a width mismatch quotes it in one line (the error
+    // message's length is pinned by a compile-fail test).
+    #[rustfmt::skip]
+    pub const fn new<const IN: usize, T: Scalar>(layers: L) -> Self where L: Layer<Matrix<1, IN, T>> {
         Self { layers }
     }
 
@@ -151,14 +151,15 @@ impl<L> Network<L> {
     /// `workspace` is then not computed.
     pub fn gradient<X, Lo>(
         &self,
-        workspace: &mut Workspace<L, X>,
+        workspace: &mut Workspace<Self, X>,
         input: &X,
         target: &L::Output,
         loss: &Lo,
     ) -> Result<X::Element, NonFiniteLoss<X::Element>>
     where
         X: Batch,
-        L: Trainable<X>,
+        L: Layer<X>,
+        Self: Trainable<X, Output = L::Output, Gradient = GradientOf<L, X::Element>>,
         Lo: Loss<L::Output>,
     {
         self.propagate(workspace, input, None, target, loss)
@@ -173,7 +174,7 @@ impl<L> Network<L> {
     /// then computed.
     pub fn gradient_with_input<X, Lo>(
         &self,
-        workspace: &mut Workspace<L, X>,
+        workspace: &mut Workspace<Self, X>,
         input: &X,
         d_input: &mut X,
         target: &L::Output,
@@ -181,7 +182,8 @@ impl<L> Network<L> {
     ) -> Result<X::Element, NonFiniteLoss<X::Element>>
     where
         X: Batch,
-        L: Trainable<X>,
+        L: Layer<X>,
+        Self: Trainable<X, Output = L::Output, Gradient = GradientOf<L, X::Element>>,
         Lo: Loss<L::Output>,
     {
         self.propagate(workspace, input, Some(d_input), target, loss)
@@ -190,7 +192,7 @@ impl<L> Network<L> {
     #[inline(always)]
     fn propagate<X, Lo>(
         &self,
-        workspace: &mut Workspace<L, X>,
+        workspace: &mut Workspace<Self, X>,
         input: &X,
         d_input: Option<&mut X>,
         target: &L::Output,
@@ -198,7 +200,8 @@ impl<L> Network<L> {
     ) -> Result<X::Element, NonFiniteLoss<X::Element>>
     where
         X: Batch,
-        L: Trainable<X>,
+        L: Layer<X>,
+        Self: Trainable<X, Output = L::Output, Gradient = GradientOf<L, X::Element>>,
         Lo: Loss<L::Output>,
     {
         let (stages, gradient) = workspace.parts_mut();
@@ -206,7 +209,7 @@ impl<L> Network<L> {
             value: input,
             gradient: d_input,
         };
-        let (value, _) = self.layers.run(incoming, stages, gradient, |output| {
+        let (value, _) = self.run(incoming, stages, gradient, |output| {
             let (value, d_output) = loss.value_and_gradient(output.value, target);
             *output.gradient = d_output;
             (value, value.is_finite())
@@ -241,7 +244,8 @@ impl<L> Network<L> {
     ) -> Result<X::Element, NonFiniteLoss<X::Element>>
     where
         X: Batch,
-        L: Trainable<X>,
+        L: Layer<X>,
+        Self: Trainable<X, Output = L::Output, Gradient = GradientOf<L, X::Element>>,
         Lo: Loss<L::Output>,
         O: Optimizer<L, X::Element>,
     {
@@ -285,7 +289,7 @@ impl<L> Network<L> {
     /// left unchanged.
     pub fn train_step_with<X, Lo, O>(
         &mut self,
-        workspace: &mut Workspace<L, X>,
+        workspace: &mut Workspace<Self, X>,
         input: &X,
         target: &L::Output,
         loss: &Lo,
@@ -293,7 +297,8 @@ impl<L> Network<L> {
     ) -> Result<X::Element, NonFiniteLoss<X::Element>>
     where
         X: Batch,
-        L: Trainable<X>,
+        L: Layer<X>,
+        Self: Trainable<X, Output = L::Output, Gradient = GradientOf<L, X::Element>>,
         Lo: Loss<L::Output>,
         O: Optimizer<L, X::Element>,
     {
@@ -491,15 +496,15 @@ mod tests {
         // backward needs its output): both work on copies of their own.
         type Net = Network<(Sigmoid, Affine<3, 2, f64>, Sigmoid, Tanh, Affine<2, 2, f64>)>;
         let n: Net = Network::new::<3, f64>((
-                Sigmoid,
-                Affine::new(
-                    Matrix::from_fn(|r, c| 0.2 * (r as f64) - 0.3 * (c as f64) + 0.1),
-                    Matrix::new([[0.1, -0.2]]),
-                ),
-                Sigmoid,
-                Tanh,
-                Affine::new(Matrix::new([[0.5, -1.0], [0.25, 2.0]]), Matrix::zeros()),
-            ));
+            Sigmoid,
+            Affine::new(
+                Matrix::from_fn(|r, c| 0.2 * (r as f64) - 0.3 * (c as f64) + 0.1),
+                Matrix::new([[0.1, -0.2]]),
+            ),
+            Sigmoid,
+            Tanh,
+            Affine::new(Matrix::new([[0.5, -1.0], [0.25, 2.0]]), Matrix::zeros()),
+        ));
         let x = Matrix::new([[1.0, -2.0, 0.5], [0.0, 0.3, 0.9]]);
         let t = Matrix::new([[1.0, 0.0], [0.0, 1.0]]);
         let report = gradient_check(&n, &Mse, &x, &t);
@@ -510,10 +515,7 @@ mod tests {
         // output: each value and gradient, then the parameter gradient.
         type Batch = Matrix<2, 3, f64>;
         let activations = 2 * (2 * 3 + 2 * 2 + 2 * 2 + 2 * 2);
-        assert_eq!(
-            Workspace::<Net, Batch>::BYTES,
-            (activations + 8 + 6) * 8
-        );
+        assert_eq!(Workspace::<Net, Batch>::BYTES, (activations + 8 + 6) * 8);
     }
 
     #[test]

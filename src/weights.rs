@@ -309,10 +309,10 @@ pub fn decode<P: Parameters<T>, T: Scalar>(
     let mut tensor = 0;
     let mut non_finite = None;
     parameters.visit(&mut |slice: &[T]| {
-        if non_finite.is_none() {
-            if let Some(index) = (0..slice.len()).position(|i| !value(next + i).is_finite()) {
-                non_finite = Some(WeightsError::NonFinite { tensor, index });
-            }
+        if non_finite.is_none()
+            && let Some(index) = (0..slice.len()).position(|i| !value(next + i).is_finite())
+        {
+            non_finite = Some(WeightsError::NonFinite { tensor, index });
         }
         next += slice.len();
         tensor += 1;
@@ -333,10 +333,10 @@ fn first_non_finite<P: Parameters<T>, T: Scalar>(parameters: &P) -> Option<Weigh
     let mut found = None;
     let mut tensor = 0;
     parameters.visit(&mut |slice: &[T]| {
-        if found.is_none() {
-            if let Some(index) = slice.iter().position(|x| !x.is_finite()) {
-                found = Some(WeightsError::NonFinite { tensor, index });
-            }
+        if found.is_none()
+            && let Some(index) = slice.iter().position(|x| !x.is_finite())
+        {
+            found = Some(WeightsError::NonFinite { tensor, index });
         }
         tensor += 1;
     });

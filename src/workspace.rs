@@ -102,7 +102,7 @@ where
     ///     let mut workspace = Workspace::<Net, Batch>::boxed();
     ///     let x = Matrix::<64, 784>::boxed_from_fn(|r, c| ((r * 784 + c) % 7) as f32 / 7.0);
     ///     let t = Matrix::<64, 10>::boxed_from_fn(|r, c| (r % 10 == c) as u8 as f32);
-    ///     let loss = net.train_step_with(&mut workspace, &x, &t, &SoftmaxCrossEntropy, &mut *adam).unwrap();
+    ///     let loss = net.train_step_with(&mut workspace, &*x, &t, &SoftmaxCrossEntropy, &mut *adam).unwrap();
     ///     assert!(loss > 2.0 && loss < 3.0, "{loss}");
     /// }).unwrap().join().unwrap();
     /// ```

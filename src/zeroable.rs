@@ -41,7 +41,24 @@ macro_rules! zeroable {
         unsafe impl Zeroable for $t {}
     )+};
 }
-zeroable!(f32, f64, u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, bool, ());
+zeroable!(
+    f32,
+    f64,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    bool,
+    ()
+);
 
 // SAFETY: an array of zero-valid elements is zero-valid.
 #[allow(unsafe_code)]
@@ -91,6 +108,11 @@ zeroable_struct! {
     impl[L: Zeroable] crate::Network<L>;
     impl[const IN: usize, const OUT: usize, T: Scalar + Zeroable] crate::Affine<IN, OUT, T>;
     impl[const IN: usize, const OUT: usize, T: Scalar + Zeroable] crate::AffineGradient<IN, OUT, T>;
+    impl[G: Zeroable, T: Scalar + Zeroable] crate::Momentum<G, T>;
+    impl[G: Zeroable, T: Scalar + Zeroable] crate::AdaGrad<G, T>;
+    impl[G: Zeroable, T: Scalar + Zeroable] crate::RmsProp<G, T>;
+    impl[G: Zeroable, T: Scalar + Zeroable] crate::Adam<G, T>;
+    impl[T: Scalar + Zeroable] crate::Sgd<T>;
     impl[] crate::Relu;
     impl[] crate::Sigmoid;
     impl[] crate::Tanh;

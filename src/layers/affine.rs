@@ -116,9 +116,10 @@ impl<const IN: usize, const OUT: usize, T: Scalar> Affine<IN, OUT, T> {
     }
 }
 
-impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<B, IN, T>>
-    for Affine<IN, OUT, T>
-{
+// One line, so that a width mismatch quotes it in one line (the error
+// message's length is pinned by a compile-fail test).
+#[rustfmt::skip]
+impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<B, IN, T>> for Affine<IN, OUT, T> {
     type Output = Matrix<B, OUT, T>;
     type Kind = kind::Fresh;
     type Saved = ();

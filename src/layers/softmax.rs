@@ -69,7 +69,10 @@ impl<const B: usize, const N: usize, T: Scalar> InPlaceLayer<Matrix<B, N, T>> fo
     ) {
         // dx_i = y_i (dy_i - Σ_j dy_j y_j), the Jacobian diag(y) - y yᵀ applied to dy
         for (d, y) in d_values.rows_mut().iter_mut().zip(output.rows()) {
-            let dot = y.iter().zip(d.iter()).fold(T::zero(), |s, (&y, &d)| s + y * d);
+            let dot = y
+                .iter()
+                .zip(d.iter())
+                .fold(T::zero(), |s, (&y, &d)| s + y * d);
             for (d, &y) in d.iter_mut().zip(y) {
                 *d = y * (*d - dot);
             }

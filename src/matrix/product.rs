@@ -133,7 +133,11 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
         out: &mut Matrix<R, C, T>,
     ) {
         if R * K * C >= TILED_FROM {
-            return tiled::product_transposed(out.rows_mut(), &DepthColumns(self.rows()), rhs.rows());
+            return tiled::product_transposed(
+                out.rows_mut(),
+                &DepthColumns(self.rows()),
+                rhs.rows(),
+            );
         }
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
             for (o, rhs_row) in out_row.iter_mut().zip(rhs.rows()) {

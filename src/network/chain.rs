@@ -36,8 +36,8 @@ macro_rules! nest {
 macro_rules! chain {
     (
         [$($layer:ident)+] [$($input:ident)+] [$($output:ident)+] [$($i:tt)+]
-        [$($feed:ident)+] [$($next:ident)+] [$(($ri:tt $prev:tt $rinput:ident))*]
-        => $lasti:tt $last:ident $lastnext:ident
+        [$($feed:ident)+] [$($next:ident)+] [$(($ri:tt $prev:tt))*]
+        [$($tin:ty),+] => $tout:ty, $last:ident $lastnext:ident
     ) => {
         impl<T: Scalar, $($layer: Parameters<T>),+> Parameters<T> for ($($layer,)+) {
             type Gradient = ($($layer::Gradient,)+);
@@ -71,19 +71,16 @@ macro_rules! chain {
             }
         }
 
-        impl<X: Batch, $($output,)+ $($layer,)+> Layer<X> for ($($layer,)+)
+        impl<X: Batch, $($layer,)+> Layer<X> for ($($layer,)+)
         where
-            $(
-                $output: Batch<Element = X::Element>,
-                $layer: Layer<$input, Output = $output>,
-            )+
+            $( $layer: Layer<$tin>, )+
         {
-            type Output = $last;
+            type Output = $tout;
             type Kind = kind::Chain;
-            type Saved = ($(($output, <$layer as Layer<$input>>::Saved),)+);
+            type Saved = ($((<$layer as Layer<$tin>>::Output, <$layer as Layer<$tin>>::Saved),)+);
 
             #[inline]
-            fn forward(&self, input: &X, output: &mut $last, saved: &mut Self::Saved) {
+            fn forward(&self, input: &X, output: &mut $tout, saved: &mut Self::Saved) {
                 let signal = input;
                 $(
                     self.$i.forward(signal, &mut saved.$i.0, &mut saved.$i.1);
@@ -96,14 +93,14 @@ macro_rules! chain {
             fn backward(
                 &self,
                 input: &X,
-                d_output: &$last,
+                d_output: &$tout,
                 saved: &Self::Saved,
                 gradient: &mut Self::Gradient,
                 d_input: Option<&mut X>,
             ) {
                 let d = d_output;
                 $(
-                    let mut d_in = <$rinput>::default();
+                    let mut d_in = Default::default();
                     self.$ri.backward(&saved.$prev.0, d, &saved.$ri.1, &mut gradient.$ri, Some(&mut d_in));
                     let d = &d_in;
                 )*
@@ -111,7 +108,7 @@ macro_rules! chain {
             }
 
             #[inline]
-            fn predict(&self, input: &X) -> $last {
+            fn predict(&self, input: &X) -> $tout {
                 let signal = input;
                 $(
                     let out = self.$i.predict(signal);
@@ -150,15 +147,63 @@ macro_rules! chain {
     };
 }
 
-chain! { [L0] [X] [Y] [0] [P] [N1] [] => 0 Y N1 }
-chain! { [L0 L1] [X X1] [X1 Y] [0 1] [P N1] [N1 N2] [(1 0 X1)] => 1 Y N2 }
-chain! { [L0 L1 L2] [X X1 X2] [X1 X2 Y] [0 1 2] [P N1 N2] [N1 N2 N3] [(2 1 X2) (1 0 X1)] => 2 Y N3 }
-chain! { [L0 L1 L2 L3] [X X1 X2 X3] [X1 X2 X3 Y] [0 1 2 3] [P N1 N2 N3] [N1 N2 N3 N4] [(3 2 X3) (2 1 X2) (1 0 X1)] => 3 Y N4 }
-chain! { [L0 L1 L2 L3 L4] [X X1 X2 X3 X4] [X1 X2 X3 X4 Y] [0 1 2 3 4] [P N1 N2 N3 N4] [N1 N2 N3 N4 N5] [(4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 4 Y N5 }
-chain! { [L0 L1 L2 L3 L4 L5] [X X1 X2 X3 X4 X5] [X1 X2 X3 X4 X5 Y] [0 1 2 3 4 5] [P N1 N2 N3 N4 N5] [N1 N2 N3 N4 N5 N6] [(5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 5 Y N6 }
-chain! { [L0 L1 L2 L3 L4 L5 L6] [X X1 X2 X3 X4 X5 X6] [X1 X2 X3 X4 X5 X6 Y] [0 1 2 3 4 5 6] [P N1 N2 N3 N4 N5 N6] [N1 N2 N3 N4 N5 N6 N7] [(6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 6 Y N7 }
-chain! { [L0 L1 L2 L3 L4 L5 L6 L7] [X X1 X2 X3 X4 X5 X6 X7] [X1 X2 X3 X4 X5 X6 X7 Y] [0 1 2 3 4 5 6 7] [P N1 N2 N3 N4 N5 N6 N7] [N1 N2 N3 N4 N5 N6 N7 N8] [(7 6 X7) (6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 7 Y N8 }
-chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8] [X X1 X2 X3 X4 X5 X6 X7 X8] [X1 X2 X3 X4 X5 X6 X7 X8 Y] [0 1 2 3 4 5 6 7 8] [P N1 N2 N3 N4 N5 N6 N7 N8] [N1 N2 N3 N4 N5 N6 N7 N8 N9] [(8 7 X8) (7 6 X7) (6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 8 Y N9 }
-chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9] [X X1 X2 X3 X4 X5 X6 X7 X8 X9] [X1 X2 X3 X4 X5 X6 X7 X8 X9 Y] [0 1 2 3 4 5 6 7 8 9] [P N1 N2 N3 N4 N5 N6 N7 N8 N9] [N1 N2 N3 N4 N5 N6 N7 N8 N9 N10] [(9 8 X9) (8 7 X8) (7 6 X7) (6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 9 Y N10 }
-chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9 L10] [X X1 X2 X3 X4 X5 X6 X7 X8 X9 X10] [X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 Y] [0 1 2 3 4 5 6 7 8 9 10] [P N1 N2 N3 N4 N5 N6 N7 N8 N9 N10] [N1 N2 N3 N4 N5 N6 N7 N8 N9 N10 N11] [(10 9 X10) (9 8 X9) (8 7 X8) (7 6 X7) (6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 10 Y N11 }
-chain! { [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9 L10 L11] [X X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 X11] [X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 X11 Y] [0 1 2 3 4 5 6 7 8 9 10 11] [P N1 N2 N3 N4 N5 N6 N7 N8 N9 N10 N11] [N1 N2 N3 N4 N5 N6 N7 N8 N9 N10 N11 N12] [(11 10 X11) (10 9 X10) (9 8 X9) (8 7 X8) (7 6 X7) (6 5 X6) (5 4 X5) (4 3 X4) (3 2 X3) (2 1 X2) (1 0 X1)] => 11 Y N12 }
+chain! {
+    [L0] [X] [Y] [0] [P] [N1] []
+    [X]
+    => <L0 as Layer<X>>::Output, Y N1
+}
+chain! {
+    [L0 L1] [X X1] [X1 Y] [0 1] [P N1] [N1 N2] [(1 0)]
+    [X, <L0 as Layer<X>>::Output]
+    => <L1 as Layer<<L0 as Layer<X>>::Output>>::Output, Y N2
+}
+chain! {
+    [L0 L1 L2] [X X1 X2] [X1 X2 Y] [0 1 2] [P N1 N2] [N1 N2 N3] [(2 1) (1 0)]
+    [X, <L0 as Layer<X>>::Output, <L1 as Layer<<L0 as Layer<X>>::Output>>::Output]
+    => <L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output, Y N3
+}
+chain! {
+    [L0 L1 L2 L3] [X X1 X2 X3] [X1 X2 X3 Y] [0 1 2 3] [P N1 N2 N3] [N1 N2 N3 N4] [(3 2) (2 1) (1 0)]
+    [X, <L0 as Layer<X>>::Output, <L1 as Layer<<L0 as Layer<X>>::Output>>::Output, <L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output]
+    => <L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output, Y N4
+}
+chain! {
+    [L0 L1 L2 L3 L4] [X X1 X2 X3 X4] [X1 X2 X3 X4 Y] [0 1 2 3 4] [P N1 N2 N3 N4] [N1 N2 N3 N4 N5] [(4 3) (3 2) (2 1) (1 0)]
+    [X, <L0 as Layer<X>>::Output, <L1 as Layer<<L0 as Layer<X>>::Output>>::Output, <L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output, <L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output]
+    => <L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output, Y N5
+}
+chain! {
+    [L0 L1 L2 L3 L4 L5] [X X1 X2 X3 X4 X5] [X1 X2 X3 X4 X5 Y] [0 1 2 3 4 5] [P N1 N2 N3 N4 N5] [N1 N2 N3 N4 N5 N6] [(5 4) (4 3) (3 2) (2 1) (1 0)]
+    [X, <L0 as Layer<X>>::Output, <L1 as Layer<<L0 as Layer<X>>::Output>>::Output, <L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output, <L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output, <L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output]
+    => <L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, Y N6
+}
+chain! {
+    [L0 L1 L2 L3 L4 L5 L6] [X X1 X2 X3 X4 X5 X6] [X1 X2 X3 X4 X5 X6 Y] [0 1 2 3 4 5 6] [P N1 N2 N3 N4 N5 N6] [N1 N2 N3 N4 N5 N6 N7] [(6 5) (5 4) (4 3) (3 2) (2 1) (1 0)]
+    [X, <L0 as Layer<X>>::Output, <L1 as Layer<<L0 as Layer<X>>::Output>>::Output, <L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output, <L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output, <L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output, <L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output]
+    => <L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, Y N7
+}
+chain! {
+    [L0 L1 L2 L3 L4 L5 L6 L7] [X X1 X2 X3 X4 X5 X6 X7] [X1 X2 X3 X4 X5 X6 X7 Y] [0 1 2 3 4 5 6 7] [P N1 N2 N3 N4 N5 N6 N7] [N1 N2 N3 N4 N5 N6 N7 N8] [(7 6) (6 5) (5 4) (4 3) (3 2) (2 1) (1 0)]
+    [X, <L0 as Layer<X>>::Output, <L1 as Layer<<L0 as Layer<X>>::Output>>::Output, <L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output, <L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output, <L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output, <L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output]
+    => <L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, Y N8
+}
+chain! {
+    [L0 L1 L2 L3 L4 L5 L6 L7 L8] [X X1 X2 X3 X4 X5 X6 X7 X8] [X1 X2 X3 X4 X5 X6 X7 X8 Y] [0 1 2 3 4 5 6 7 8] [P N1 N2 N3 N4 N5 N6 N7 N8] [N1 N2 N3 N4 N5 N6 N7 N8 N9] [(8 7) (7 6) (6 5) (5 4) (4 3) (3 2) (2 1) (1 0)]
+    [X, <L0 as Layer<X>>::Output, <L1 as Layer<<L0 as Layer<X>>::Output>>::Output, <L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output, <L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output, <L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output, <L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output]
+    => <L8 as Layer<<L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, Y N9
+}
+chain! {
+    [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9] [X X1 X2 X3 X4 X5 X6 X7 X8 X9] [X1 X2 X3 X4 X5 X6 X7 X8 X9 Y] [0 1 2 3 4 5 6 7 8 9] [P N1 N2 N3 N4 N5 N6 N7 N8 N9] [N1 N2 N3 N4 N5 N6 N7 N8 N9 N10] [(9 8) (8 7) (7 6) (6 5) (5 4) (4 3) (3 2) (2 1) (1 0)]
+    [X, <L0 as Layer<X>>::Output, <L1 as Layer<<L0 as Layer<X>>::Output>>::Output, <L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output, <L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output, <L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output, <L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L8 as Layer<<L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output]
+    => <L9 as Layer<<L8 as Layer<<L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, Y N10
+}
+chain! {
+    [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9 L10] [X X1 X2 X3 X4 X5 X6 X7 X8 X9 X10] [X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 Y] [0 1 2 3 4 5 6 7 8 9 10] [P N1 N2 N3 N4 N5 N6 N7 N8 N9 N10] [N1 N2 N3 N4 N5 N6 N7 N8 N9 N10 N11] [(10 9) (9 8) (8 7) (7 6) (6 5) (5 4) (4 3) (3 2) (2 1) (1 0)]
+    [X, <L0 as Layer<X>>::Output, <L1 as Layer<<L0 as Layer<X>>::Output>>::Output, <L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output, <L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output, <L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output, <L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L8 as Layer<<L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L9 as Layer<<L8 as Layer<<L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output]
+    => <L10 as Layer<<L9 as Layer<<L8 as Layer<<L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, Y N11
+}
+chain! {
+    [L0 L1 L2 L3 L4 L5 L6 L7 L8 L9 L10 L11] [X X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 X11] [X1 X2 X3 X4 X5 X6 X7 X8 X9 X10 X11 Y] [0 1 2 3 4 5 6 7 8 9 10 11] [P N1 N2 N3 N4 N5 N6 N7 N8 N9 N10 N11] [N1 N2 N3 N4 N5 N6 N7 N8 N9 N10 N11 N12] [(11 10) (10 9) (9 8) (8 7) (7 6) (6 5) (5 4) (4 3) (3 2) (2 1) (1 0)]
+    [X, <L0 as Layer<X>>::Output, <L1 as Layer<<L0 as Layer<X>>::Output>>::Output, <L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output, <L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output, <L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output, <L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L8 as Layer<<L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L9 as Layer<<L8 as Layer<<L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, <L10 as Layer<<L9 as Layer<<L8 as Layer<<L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output]
+    => <L11 as Layer<<L10 as Layer<<L9 as Layer<<L8 as Layer<<L7 as Layer<<L6 as Layer<<L5 as Layer<<L4 as Layer<<L3 as Layer<<L2 as Layer<<L1 as Layer<<L0 as Layer<X>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output>>::Output, Y N12
+}

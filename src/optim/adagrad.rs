@@ -36,6 +36,26 @@ impl<G: Default, T> AdaGrad<G, T> {
     }
 }
 
+#[cfg(feature = "alloc")]
+impl<G: crate::Zeroable, T: Scalar + crate::Zeroable> AdaGrad<G, T> {
+    /// [`new`](AdaGrad::new), allocated on the heap without passing through
+    /// the stack: for the state of networks too large for it (feature
+    /// `alloc`).
+    ///
+    /// ```
+    /// use constnet::{Affine, AdaGrad, GradientOf, Relu};
+    ///
+    /// type Layers = (Affine<784, 512>, Relu, Affine<512, 10>);
+    /// let optimizer: Box<AdaGrad<GradientOf<Layers>>> = AdaGrad::boxed(0.01);
+    /// # let _ = optimizer;
+    /// ```
+    pub fn boxed(learning_rate: T) -> alloc::boxed::Box<Self> {
+        let mut boxed = crate::zeroable::boxed_zeroed::<Self>();
+        boxed.learning_rate = learning_rate;
+        boxed
+    }
+}
+
 impl<G, T> AdaGrad<G, T> {
     /// The sum of squared gradients so far, `h`, shaped like the parameters.
     pub fn squared_sum(&self) -> &G {

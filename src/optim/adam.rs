@@ -62,6 +62,30 @@ impl<G: Default, T: Scalar> Adam<G, T> {
     }
 }
 
+#[cfg(feature = "alloc")]
+impl<G: crate::Zeroable, T: Scalar + crate::Zeroable> Adam<G, T> {
+    /// [`new`](Adam::new), allocated on the heap without passing through
+    /// the stack: for the state of networks too large for it (feature
+    /// `alloc`).
+    ///
+    /// ```
+    /// use constnet::{Affine, Adam, GradientOf, Relu};
+    ///
+    /// type Layers = (Affine<784, 512>, Relu, Affine<512, 10>);
+    /// let optimizer: Box<Adam<GradientOf<Layers>>> = Adam::boxed(0.001, 0.9, 0.999);
+    /// # let _ = optimizer;
+    /// ```
+    pub fn boxed(learning_rate: T, beta1: T, beta2: T) -> alloc::boxed::Box<Self> {
+        let mut boxed = crate::zeroable::boxed_zeroed::<Self>();
+        boxed.learning_rate = learning_rate;
+        boxed.beta1 = beta1;
+        boxed.beta2 = beta2;
+        boxed.beta1_power = T::one();
+        boxed.beta2_power = T::one();
+        boxed
+    }
+}
+
 impl<G, T> Adam<G, T> {
     /// The moving average of the gradient, `m`, shaped like the parameters.
     pub fn first_moment(&self) -> &G {

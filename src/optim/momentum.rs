@@ -41,6 +41,27 @@ impl<G: Default, T> Momentum<G, T> {
     }
 }
 
+#[cfg(feature = "alloc")]
+impl<G: crate::Zeroable, T: Scalar + crate::Zeroable> Momentum<G, T> {
+    /// [`new`](Momentum::new), allocated on the heap without passing through
+    /// the stack: for the state of networks too large for it (feature
+    /// `alloc`).
+    ///
+    /// ```
+    /// use constnet::{Affine, Momentum, GradientOf, Relu};
+    ///
+    /// type Layers = (Affine<784, 512>, Relu, Affine<512, 10>);
+    /// let optimizer: Box<Momentum<GradientOf<Layers>>> = Momentum::boxed(0.01, 0.9);
+    /// # let _ = optimizer;
+    /// ```
+    pub fn boxed(learning_rate: T, momentum: T) -> alloc::boxed::Box<Self> {
+        let mut boxed = crate::zeroable::boxed_zeroed::<Self>();
+        boxed.learning_rate = learning_rate;
+        boxed.momentum = momentum;
+        boxed
+    }
+}
+
 impl<G, T> Momentum<G, T> {
     /// The velocity `v`, shaped like the parameters.
     pub fn velocity(&self) -> &G {

@@ -42,6 +42,27 @@ impl<G: Default, T> RmsProp<G, T> {
     }
 }
 
+#[cfg(feature = "alloc")]
+impl<G: crate::Zeroable, T: Scalar + crate::Zeroable> RmsProp<G, T> {
+    /// [`new`](RmsProp::new), allocated on the heap without passing through
+    /// the stack: for the state of networks too large for it (feature
+    /// `alloc`).
+    ///
+    /// ```
+    /// use constnet::{Affine, RmsProp, GradientOf, Relu};
+    ///
+    /// type Layers = (Affine<784, 512>, Relu, Affine<512, 10>);
+    /// let optimizer: Box<RmsProp<GradientOf<Layers>>> = RmsProp::boxed(0.01, 0.99);
+    /// # let _ = optimizer;
+    /// ```
+    pub fn boxed(learning_rate: T, decay_rate: T) -> alloc::boxed::Box<Self> {
+        let mut boxed = crate::zeroable::boxed_zeroed::<Self>();
+        boxed.learning_rate = learning_rate;
+        boxed.decay_rate = decay_rate;
+        boxed
+    }
+}
+
 impl<G, T> RmsProp<G, T> {
     /// The moving average of squared gradients, `h`, shaped like the
     /// parameters.
