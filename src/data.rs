@@ -23,6 +23,10 @@
 mod file;
 mod labelled_csv;
 
+mod one_hot;
+
 #[cfg(feature = "std")]
 pub use file::{ReadError, read_labelled_csv};
 pub use labelled_csv::{CsvError, CsvErrorKind, LabelledCsv, Sample, labelled_csv};
+
+pub use one_hot::{LabelOutOfRange, one_hot, one_hot_rows};
