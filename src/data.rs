@@ -23,10 +23,17 @@
 mod file;
 mod labelled_csv;
 
+mod idx;
+mod idx_error;
+mod idx_images;
+mod idx_labels;
 mod one_hot;
 
 #[cfg(feature = "std")]
 pub use file::{ReadError, read_labelled_csv};
 pub use labelled_csv::{CsvError, CsvErrorKind, LabelledCsv, Sample, labelled_csv};
 
+pub use idx_error::IdxError;
+pub use idx_images::IdxImages;
+pub use idx_labels::IdxLabels;
 pub use one_hot::{LabelOutOfRange, one_hot, one_hot_rows};
