@@ -21,19 +21,33 @@
 
 #[cfg(feature = "std")]
 mod file;
+#[cfg(feature = "std")]
+mod idx_file;
 mod labelled_csv;
 
+mod batches;
+mod fill_batch;
 mod idx;
 mod idx_error;
 mod idx_images;
 mod idx_labels;
+#[cfg(test)]
+mod idx_properties;
+mod labelled_images;
 mod one_hot;
+mod sample_source;
 
 #[cfg(feature = "std")]
 pub use file::{ReadError, read_labelled_csv};
+#[cfg(feature = "std")]
+pub use idx_file::{IdxReadError, OwnedLabelledImages, read_labelled_images};
 pub use labelled_csv::{CsvError, CsvErrorKind, LabelledCsv, Sample, labelled_csv};
 
+pub use batches::{Batches, IndexBatch, Remainder};
+pub use fill_batch::{fill_batch, fill_inputs};
 pub use idx_error::IdxError;
 pub use idx_images::IdxImages;
 pub use idx_labels::IdxLabels;
+pub use labelled_images::LabelledImages;
 pub use one_hot::{LabelOutOfRange, one_hot, one_hot_rows};
+pub use sample_source::{Labelled, SampleSource, Subset};
