@@ -3,7 +3,9 @@
 
 use core::fmt;
 use core::marker::PhantomData;
+use core::num::IntErrorKind;
 
+use super::one_hot::write_classes;
 use crate::Scalar;
 
 /// One labelled sample: `N` features and the index of its class.
@@ -26,9 +28,11 @@ pub struct Sample<const N: usize, T = f32> {
 ///
 /// Fields may be surrounded by spaces; lines may end in `\n` or `\r\n`;
 /// blank lines are skipped (and still counted, so error line numbers match
-/// an editor's). There is no header line and no quoting. The iterator yields
-/// one `Result` per non-blank line, so collecting into
-/// `Result<Vec<_>, _>` stops at the first malformed line.
+/// an editor's); a leading UTF-8 byte order mark is skipped. There is no
+/// header line and no quoting. The iterator yields one `Result` per
+/// non-blank line, so collecting into `Result<Vec<_>, _>` stops at the first
+/// malformed line. If `classes` is 0, no line can be valid: the iterator
+/// yields a single [`CsvErrorKind::NoClasses`] error, whatever the text.
 ///
 /// ```
 /// use constnet::data::{CsvErrorKind, labelled_csv};
@@ -45,7 +49,7 @@ pub fn labelled_csv<const N: usize, T: Scalar>(
     classes: usize,
 ) -> LabelledCsv<'_, N, T> {
     LabelledCsv {
-        rest: Some(text),
+        rest: Some(text.strip_prefix('\u{feff}').unwrap_or(text)),
         line: 0,
         classes,
         element: PhantomData,
@@ -67,6 +71,15 @@ impl<const N: usize, T: Scalar> Iterator for LabelledCsv<'_, N, T> {
     type Item = Result<Sample<N, T>, CsvError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.classes == 0 {
+            self.rest.take()?;
+            return Some(Err(CsvError {
+                line: 0,
+                column: 0,
+                kind: CsvErrorKind::NoClasses,
+                field: FieldText::new(""),
+            }));
+        }
         loop {
             let text = self.rest?;
             let (line, rest) = match text.split_once('\n') {
@@ -150,7 +163,13 @@ fn parse_label(field: &str, classes: usize) -> Result<usize, CsvErrorKind> {
     if field.is_empty() {
         return Err(CsvErrorKind::Empty);
     }
-    let label: usize = field.parse().map_err(|_| CsvErrorKind::NotALabel)?;
+    let label = match field.parse::<usize>() {
+        Ok(label) => label,
+        Err(error) if *error.kind() == IntErrorKind::PosOverflow => {
+            return Err(CsvErrorKind::LabelTooLarge { classes });
+        }
+        Err(_) => return Err(CsvErrorKind::NotALabel),
+    };
     if label >= classes {
         return Err(CsvErrorKind::LabelOutOfRange { label, classes });
     }
@@ -160,13 +179,16 @@ fn parse_label(field: &str, classes: usize) -> Result<usize, CsvErrorKind> {
 /// A malformed line of a labelled CSV file: where it is and what is wrong.
 ///
 /// Its [`Display`](fmt::Display) reads like a compiler's message:
-/// `line 2, column 5: `1e999` is not a finite number`.
+/// `line 2, column 5: `1e999` is not a finite number`. Control characters
+/// of the field it quotes are escaped (`\r`, `\0`, `\u{1b}`), so the
+/// message prints as one clean line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CsvError {
-    /// The line, counting from 1 (blank lines included).
+    /// The line, counting from 1 (blank lines included); 0 for
+    /// [`CsvErrorKind::NoClasses`], which is about no line.
     pub line: usize,
     /// The field, counting from 1: the features are columns `1..=N` and the
-    /// label is column `N + 1`.
+    /// label is column `N + 1`; 0 for [`CsvErrorKind::NoClasses`].
     pub column: usize,
     /// What is wrong.
     pub kind: CsvErrorKind,
@@ -206,6 +228,12 @@ pub enum CsvErrorKind {
     NotFinite,
     /// The label is not a non-negative whole number.
     NotALabel,
+    /// The label is a whole number too large for a `usize`, so beyond any
+    /// number of classes.
+    LabelTooLarge {
+        /// The number of classes: labels are `0..classes`.
+        classes: usize,
+    },
     /// The label is not below the number of classes.
     LabelOutOfRange {
         /// The label read.
@@ -213,12 +241,17 @@ pub enum CsvErrorKind {
         /// The number of classes: labels are `0..classes`.
         classes: usize,
     },
+    /// The number of classes asked for is 0, so no label can be valid.
+    NoClasses,
 }
 
 impl fmt::Display for CsvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind == CsvErrorKind::NoClasses {
+            return f.write_str("the number of classes is 0, so no label is valid");
+        }
         write!(f, "line {}, column {}: ", self.line, self.column)?;
-        let field = self.field.as_str();
+        let field = Escaped(self.field.as_str());
         let more = if self.field.truncated { "..." } else { "" };
         match self.kind {
             CsvErrorKind::TooFewFields { found, expected } => write!(
@@ -237,12 +270,36 @@ impl fmt::Display for CsvError {
                 f,
                 "the label `{field}{more}` is not a non-negative whole number"
             ),
-            CsvErrorKind::LabelOutOfRange { label, classes } => write!(
-                f,
-                "the label {label} is out of range: there are {classes} classes, 0 to {}",
-                classes.saturating_sub(1)
-            ),
+            CsvErrorKind::LabelTooLarge { classes } => {
+                write!(f, "the label `{field}{more}` is too large: ")?;
+                write_classes(f, classes)
+            }
+            CsvErrorKind::LabelOutOfRange { label, classes } => {
+                write!(f, "the label {label} is out of range: ")?;
+                write_classes(f, classes)
+            }
+            CsvErrorKind::NoClasses => Ok(()),
         }
+    }
+}
+
+/// Text shown with its control characters escaped: a field quoted in a
+/// message must not move the cursor, end the line or ring the terminal.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '\0' => f.write_str("\\0")?,
+                '\t' => f.write_str("\\t")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                c if c.is_control() => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+                c => write!(f, "{c}")?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -466,6 +523,99 @@ mod tests {
                 features: [3.0],
                 label: 3
             })
+        );
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        let rows: Vec<_> = labelled_csv::<2, f32>("\u{feff}1,2,0\n3,4,1\n", 2)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows[0].features, [1.0, 2.0]);
+        assert_eq!(rows.len(), 2);
+        // Only at the very start: elsewhere it is an ordinary character.
+        let error = first_error::<2>("1,2,0\n\u{feff}3,4,1");
+        assert_eq!((error.line, error.column), (2, 1));
+        assert_eq!(
+            error.to_string(),
+            "line 2, column 1: `\u{feff}3` is not a number"
+        );
+        let error = first_error::<2>("\u{feff}1,x,0");
+        assert_eq!((error.line, error.column), (1, 2));
+    }
+
+    #[test]
+    fn control_characters_are_escaped_in_messages() {
+        let cases = [
+            ("1\r5,0", "line 1, column 1: `1\\r5` is not a number"),
+            ("a\0b,0", "line 1, column 1: `a\\0b` is not a number"),
+            (
+                "\x1b[31m,0",
+                "line 1, column 1: `\\u{1b}[31m` is not a number",
+            ),
+            (
+                "x\u{85}\u{7f},0",
+                "line 1, column 1: `x\\u{85}\\u{7f}` is not a number",
+            ),
+            (
+                "1,2\t3",
+                "line 1, column 2: the label `2\\t3` is not a non-negative whole number",
+            ),
+            (
+                "1,2,\x07",
+                "line 1, column 3: unexpected field `\\u{7}`: a line has 2 fields (the features, then the label)",
+            ),
+        ];
+        for (text, message) in cases {
+            let error = first_error::<1>(text);
+            assert_eq!(error.to_string(), message, "{text:?}");
+        }
+        // The field itself is kept as it was.
+        assert_eq!(first_error::<1>("1\r5,0").field(), "1\r5");
+    }
+
+    #[test]
+    fn zero_classes_is_one_error_whatever_the_text() {
+        for text in ["1,2,0\n3,4,1\n", "", "x"] {
+            let results: Vec<_> = labelled_csv::<2, f32>(text, 0).collect();
+            assert_eq!(results.len(), 1, "{text:?}");
+            let error = results[0].unwrap_err();
+            assert_eq!((error.line, error.column), (0, 0));
+            assert_eq!(error.kind, CsvErrorKind::NoClasses);
+            assert_eq!(
+                error.to_string(),
+                "the number of classes is 0, so no label is valid"
+            );
+        }
+    }
+
+    #[test]
+    fn labels_beyond_usize_are_too_large() {
+        let error = first_error::<1>("1,184467440737095516160");
+        assert_eq!(error.kind, CsvErrorKind::LabelTooLarge { classes: 10 });
+        assert_eq!(
+            error.to_string(),
+            "line 1, column 2: the label `184467440737095516160` is too large: there are 10 classes, 0 to 9"
+        );
+        let max = usize::MAX.to_string();
+        assert_eq!(
+            first_error::<1>(&(String::from("1,") + &max)).kind,
+            CsvErrorKind::LabelOutOfRange {
+                label: usize::MAX,
+                classes: 10
+            }
+        );
+        let error = labelled_csv::<1, f32>("0,99999999999999999999999999", 1)
+            .next()
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "line 1, column 2: the label `999999999999999999999999...` is too large: there is 1 class, 0"
+        );
+        assert_eq!(
+            first_error::<1>("1,-99999999999999999999").kind,
+            CsvErrorKind::NotALabel
         );
     }
 
