@@ -285,3 +285,23 @@ fn seed_gradients_match_finite_differences_of_the_definition() {
     }
     assert_eq!(checked, 4 * 6 + 6 + 6 * 6 + 6 + 6 * 6 + 6 + 6 + 1);
 }
+
+#[test]
+fn custom_layers_pass_their_gradient_checks_and_learn_the_digits() {
+    let out = run_example("custom_layer");
+    let error = |prefix: &str| -> f64 {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line starting {prefix:?} in {out}"));
+        line.rsplit(' ').next().and_then(|v| v.parse().ok()).expect("an error figure")
+    };
+    assert!(error("gradient check, leaky ReLU network") < 1e-6, "{out}");
+    assert!(error("gradient check, dropout") < 1e-6, "{out}");
+    let last = out.lines().last().expect("output");
+    let accuracy: f64 = last
+        .strip_prefix("test accuracy: ")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("last line {last:?}"));
+    assert!(accuracy > 0.95, "{last}");
+}
