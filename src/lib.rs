@@ -162,6 +162,7 @@ mod network;
 mod optim;
 mod scalar;
 pub mod stage;
+mod step_error;
 mod workspace;
 #[cfg(feature = "alloc")]
 mod zeroable;
@@ -172,10 +173,13 @@ pub use layer::{Batch, GradientOf, InPlaceLayer, Layer, Parameters, kind};
 pub use layers::{Activation, Affine, AffineGradient, Identity, Relu, Sigmoid, Softmax, Tanh};
 pub use loss::{BinaryCrossEntropy, Loss, Mse, SoftmaxCrossEntropy};
 pub use matrix::Matrix;
-pub use network::{Network, NonFiniteLoss};
-pub use optim::{AdaGrad, Adam, Momentum, Optimizer, RmsProp, Sgd};
+pub use network::Network;
+pub use optim::{
+    AdaGrad, Adam, InvalidHyperparameter, Momentum, Optimizer, RmsProp, Sgd, UpdateError,
+};
 pub use scalar::Scalar;
 pub use stage::Trainable;
+pub use step_error::StepError;
 pub use workspace::Workspace;
 #[cfg(feature = "alloc")]
 pub use zeroable::Zeroable;

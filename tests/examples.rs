@@ -294,7 +294,10 @@ fn custom_layers_pass_their_gradient_checks_and_learn_the_digits() {
             .lines()
             .find(|l| l.starts_with(prefix))
             .unwrap_or_else(|| panic!("no line starting {prefix:?} in {out}"));
-        line.rsplit(' ').next().and_then(|v| v.parse().ok()).expect("an error figure")
+        line.rsplit(' ')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("an error figure")
     };
     assert!(error("gradient check, leaky ReLU network") < 1e-6, "{out}");
     assert!(error("gradient check, dropout") < 1e-6, "{out}");
