@@ -167,16 +167,16 @@ fn check<T: Scalar, const K: usize>(
 /// Why a hyperparameter was rejected: its name, its value, and the range it
 /// must be in.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct InvalidHyperparameter {
+pub struct InvalidHyperparameter<T> {
     /// The hyperparameter, as the optimizer's documentation names it.
     pub name: &'static str,
     /// The value given.
-    pub value: f64,
+    pub value: T,
     /// What it must be.
     pub requirement: &'static str,
 }
 
-impl fmt::Display for InvalidHyperparameter {
+impl<T: fmt::Display> fmt::Display for InvalidHyperparameter<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -186,32 +186,35 @@ impl fmt::Display for InvalidHyperparameter {
     }
 }
 
-impl core::error::Error for InvalidHyperparameter {}
+impl<T: fmt::Debug + fmt::Display> core::error::Error for InvalidHyperparameter<T> {}
 
 /// `value` if it is finite and greater than zero.
 pub(crate) fn positive<T: Scalar>(
     name: &'static str,
     value: T,
-) -> Result<T, InvalidHyperparameter> {
+) -> Result<T, InvalidHyperparameter<T>> {
     if value.is_finite() && value > T::zero() {
         Ok(value)
     } else {
         Err(InvalidHyperparameter {
             name,
-            value: value.to_f64(),
+            value,
             requirement: "finite and greater than 0",
         })
     }
 }
 
 /// `value` if it is in `[0, 1)`.
-pub(crate) fn decay<T: Scalar>(name: &'static str, value: T) -> Result<T, InvalidHyperparameter> {
+pub(crate) fn decay<T: Scalar>(
+    name: &'static str,
+    value: T,
+) -> Result<T, InvalidHyperparameter<T>> {
     if value >= T::zero() && value < T::one() {
         Ok(value)
     } else {
         Err(InvalidHyperparameter {
             name,
-            value: value.to_f64(),
+            value,
             requirement: "at least 0 and less than 1",
         })
     }
@@ -219,7 +222,7 @@ pub(crate) fn decay<T: Scalar>(name: &'static str, value: T) -> Result<T, Invali
 
 /// Unwraps a hyperparameter check in a constructor that documents the panic.
 #[track_caller]
-pub(crate) fn valid<T>(checked: Result<T, InvalidHyperparameter>) -> T {
+pub(crate) fn valid<V, T: fmt::Display>(checked: Result<V, InvalidHyperparameter<T>>) -> V {
     match checked {
         Ok(value) => value,
         Err(error) => panic!("{error}"),

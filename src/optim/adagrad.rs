@@ -44,7 +44,7 @@ impl<G: Default, T: Scalar> AdaGrad<G, T> {
     /// # Errors
     ///
     /// [`InvalidHyperparameter`] naming the learning rate.
-    pub fn try_new(learning_rate: T) -> Result<Self, InvalidHyperparameter> {
+    pub fn try_new(learning_rate: T) -> Result<Self, InvalidHyperparameter<T>> {
         Ok(Self {
             learning_rate: positive("learning rate", learning_rate)?,
             squared_sum: G::default(),

@@ -72,7 +72,7 @@ impl<G: Default, T: Scalar> Adam<G, T> {
     /// # Errors
     ///
     /// [`InvalidHyperparameter`] naming the first value out of range.
-    pub fn try_new(learning_rate: T, beta1: T, beta2: T) -> Result<Self, InvalidHyperparameter> {
+    pub fn try_new(learning_rate: T, beta1: T, beta2: T) -> Result<Self, InvalidHyperparameter<T>> {
         Ok(Self {
             learning_rate: positive("learning rate", learning_rate)?,
             beta1: decay("β₁", beta1)?,

@@ -49,7 +49,7 @@ impl<G: Default, T: Scalar> Momentum<G, T> {
     /// # Errors
     ///
     /// [`InvalidHyperparameter`] naming the first value out of range.
-    pub fn try_new(learning_rate: T, momentum: T) -> Result<Self, InvalidHyperparameter> {
+    pub fn try_new(learning_rate: T, momentum: T) -> Result<Self, InvalidHyperparameter<T>> {
         Ok(Self {
             learning_rate: positive("learning rate", learning_rate)?,
             momentum: decay("momentum", momentum)?,

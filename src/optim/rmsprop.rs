@@ -50,7 +50,7 @@ impl<G: Default, T: Scalar> RmsProp<G, T> {
     /// # Errors
     ///
     /// [`InvalidHyperparameter`] naming the first value out of range.
-    pub fn try_new(learning_rate: T, decay_rate: T) -> Result<Self, InvalidHyperparameter> {
+    pub fn try_new(learning_rate: T, decay_rate: T) -> Result<Self, InvalidHyperparameter<T>> {
         Ok(Self {
             learning_rate: positive("learning rate", learning_rate)?,
             decay_rate: decay("decay rate", decay_rate)?,

@@ -46,7 +46,7 @@ impl<T: Scalar> Sgd<T> {
     /// # Errors
     ///
     /// [`InvalidHyperparameter`] naming the learning rate.
-    pub fn try_new(learning_rate: T) -> Result<Self, InvalidHyperparameter> {
+    pub fn try_new(learning_rate: T) -> Result<Self, InvalidHyperparameter<T>> {
         Ok(Self {
             learning_rate: positive("learning rate", learning_rate)?,
         })
