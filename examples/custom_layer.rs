@@ -162,7 +162,8 @@ fn check_dropout() -> f64 {
     };
     let (mut y, mut state) = (Matrix::zeros(), before);
     layer.forward(&x, &mut y, &mut state);
-    let d_y = Mse.gradient(&y, &t);
+    let mut d_y = Matrix::zeros();
+    Mse.gradient(&y, &t, &mut d_y);
     let mut d_x = Matrix::zeros();
     layer.backward(&x, &d_y, &state, &mut (), Some(&mut d_x));
     let step = 1e-6;

@@ -184,8 +184,7 @@ impl<L> Network<L> {
             gradient: d_input,
         };
         let (value, _) = self.run(incoming, stages, gradient, |output| {
-            let (value, d_output) = loss.value_and_gradient(output.value, target);
-            *output.gradient = d_output;
+            let value = loss.value_and_gradient(output.value, target, output.gradient);
             (value, value.is_finite())
         });
         if value.is_finite() {
@@ -431,7 +430,8 @@ mod tests {
         let mut y = Matrix::zeros();
         let mut saved = L::Saved::default();
         layers.forward(x, &mut y, &mut saved);
-        let (_, d_y) = Mse.value_and_gradient(&y, t);
+        let mut d_y = Matrix::zeros();
+        Mse.gradient(&y, t, &mut d_y);
         let mut gradient = GradientOf::<L, f64>::default();
         let mut d_x = Matrix::zeros();
         layers.backward(x, &d_y, &saved, &mut gradient, Some(&mut d_x));
