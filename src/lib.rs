@@ -182,6 +182,6 @@ pub use optim::{
 pub use scalar::Scalar;
 pub use stage::Trainable;
 pub use step_error::StepError;
-pub use workspace::Workspace;
+pub use workspace::{Activations, Workspace};
 #[cfg(feature = "alloc")]
 pub use zeroable::Zeroable;

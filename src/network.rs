@@ -7,8 +7,9 @@ use num_traits::Float;
 
 use crate::layer::{Batch, GradientOf, Layer, Parameters, kind};
 use crate::layers::Affine;
-use crate::stage::{Buffers, Feed, Incoming, Run, Trainable};
-use crate::{Loss, Matrix, Optimizer, Scalar, StepError, Workspace};
+use crate::optim::FusedSgd;
+use crate::stage::{Buffers, Feed, Incoming, LayerUpdate, Run, Trainable};
+use crate::{Activations, Loss, Matrix, Optimizer, Scalar, Sgd, StepError, Workspace};
 
 /// A network: a tuple of layers run in order, such as
 /// `Network<(Affine<2, 4>, Sigmoid, Affine<4, 1>, Sigmoid)>`.
@@ -285,6 +286,78 @@ impl<L> Network<L> {
     }
 }
 
+impl<L> Network<L> {
+    /// One SGD step that applies each layer's update as soon as its
+    /// gradient is known, last layer first, so that the gradient of one
+    /// layer at a time exists rather than the whole network's: the step
+    /// needs [`Activations`] and one layer's gradient instead of a
+    /// [`Workspace`]. For a 1-16-16-1 network that is 1,284 bytes less, a
+    /// quarter of what a Cortex-M training program needs. The result is the
+    /// same, to the bit, as [`train_step_with`](Network::train_step_with)
+    /// with [`Sgd`]: each layer's `dX` is computed from its weights before
+    /// they move.
+    ///
+    /// ```
+    /// use constnet::{Activations, Affine, Matrix, Mse, Network, Relu, Sgd, Workspace};
+    ///
+    /// let layers = (Affine::<1, 4>::new(Matrix::new([[0.5, -1.0, 0.25, 2.0]]), Matrix::zeros()), Relu,
+    ///               Affine::<4, 1>::new(Matrix::new([[1.0], [0.5], [-0.5], [0.25]]), Matrix::zeros()));
+    /// let (mut fused, mut stored) = (Network::new(layers), Network::new(layers));
+    /// let (x, t) = (Matrix::new([[0.5], [1.5]]), Matrix::new([[0.1], [0.9]]));
+    /// let sgd = Sgd::new(0.1);
+    /// let mut activations = Activations::new();
+    /// let mut workspace = Workspace::new();
+    /// for _ in 0..10 {
+    ///     fused.train_step_fused(&mut activations, &x, &t, &Mse, &sgd).unwrap();
+    ///     stored.train_step_with(&mut workspace, &x, &t, &Mse, &mut sgd.clone()).unwrap();
+    /// }
+    /// assert_eq!(fused, stored);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`StepError`]. A non-finite loss changes nothing. A non-finite
+    /// gradient or update is found layer by layer: the layer where it is
+    /// found and every layer before it are left unchanged, but the layers
+    /// after it (closer to the output) have already been updated, with finite
+    /// values. So an `Ok` step leaves only finite numbers behind, as every
+    /// step does, but unlike [`train_step_with`](Network::train_step_with) a
+    /// failed fused step is not all or nothing.
+    pub fn train_step_fused<X, Lo>(
+        &mut self,
+        activations: &mut Activations<Self, X>,
+        input: &X,
+        target: &L::Output,
+        loss: &Lo,
+        sgd: &Sgd<X::Element>,
+    ) -> Result<X::Element, StepError<X::Element>>
+    where
+        X: Batch,
+        L: Layer<X>,
+        Self: Trainable<X, Output = L::Output>,
+        Lo: Loss<L::Output>,
+    {
+        let mut matrices = 0;
+        self.visit(&mut |_: &[X::Element]| matrices += 1);
+        let update = FusedSgd::new(sgd, matrices);
+        let incoming = Incoming {
+            value: input,
+            gradient: None,
+        };
+        let (value, _) = self.run_update(incoming, activations.stages_mut(), &update, |output| {
+            let value = loss.value_and_gradient(output.value, target, output.gradient);
+            (value, value.is_finite())
+        });
+        if !value.is_finite() {
+            return Err(StepError::NonFiniteLoss { loss: value });
+        }
+        match update.error() {
+            Some(error) => Err(error.into()),
+            None => Ok(value),
+        }
+    }
+}
+
 impl<L: Parameters<T>, T: Scalar> Parameters<T> for Network<L> {
     type Gradient = L::Gradient;
     const PARAMETER_COUNT: usize = L::PARAMETER_COUNT;
@@ -367,6 +440,21 @@ where
         R: FnOnce(Buffers<'_, L::Output>) -> (V, bool),
     {
         <L::Kind as Run<L, X, P>>::run(&network.layers, input, storage, gradient, rest)
+    }
+
+    #[inline(always)]
+    fn run_update<V, R, U>(
+        network: &mut Network<L>,
+        input: P::Signal<'_, X>,
+        storage: &mut Self::Storage,
+        update: &U,
+        rest: R,
+    ) -> (V, bool)
+    where
+        R: FnOnce(Buffers<'_, L::Output>) -> (V, bool),
+        U: LayerUpdate<X::Element>,
+    {
+        <L::Kind as Run<L, X, P>>::run_update(&mut network.layers, input, storage, update, rest)
     }
 }
 

@@ -10,6 +10,7 @@ pub use adagrad::AdaGrad;
 pub use adam::Adam;
 pub use momentum::Momentum;
 pub use rmsprop::RmsProp;
+pub(crate) use sgd::FusedSgd;
 pub use sgd::Sgd;
 
 use core::fmt;
@@ -104,7 +105,7 @@ pub(crate) fn checked_update<P, T, const K: usize>(
     rule: impl Fn(T, T, [T; K]) -> (T, [T; K]),
 ) -> Result<(), UpdateError>
 where
-    P: Parameters<T>,
+    P: Parameters<T> + ?Sized,
     T: Scalar,
 {
     let mut problem = None;

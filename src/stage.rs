@@ -158,6 +158,28 @@ pub trait Run<L: Layer<X> + ?Sized, X: Batch, P: Feed> {
     ) -> (V, bool)
     where
         R: FnOnce(Buffers<'_, L::Output>) -> (V, bool);
+
+    /// Like [`run`](Run::run), but instead of storing the parameter
+    /// gradient, hands it to `update` as soon as the layer's backward has
+    /// computed it (after its `dX`, which needs the old parameters), and
+    /// drops it: the gradient of one layer at a time exists.
+    fn run_update<V, R, U>(
+        layer: &mut L,
+        input: P::Signal<'_, X>,
+        storage: &mut Self::Storage,
+        update: &U,
+        rest: R,
+    ) -> (V, bool)
+    where
+        R: FnOnce(Buffers<'_, L::Output>) -> (V, bool),
+        U: LayerUpdate<X::Element>;
+}
+
+/// What a fused step does with each layer's gradient as soon as it is known:
+/// [`Sgd`](crate::Sgd) applies it.
+pub trait LayerUpdate<T: crate::Scalar> {
+    /// Updates `parameters`, one layer's, from their gradient.
+    fn update<P: crate::Parameters<T> + ?Sized>(&self, parameters: &mut P, gradient: &P::Gradient);
 }
 
 impl<L: Layer<X> + ?Sized, X: Batch, P: Feed> Run<L, X, P> for kind::Fresh {
@@ -183,6 +205,32 @@ impl<L: Layer<X> + ?Sized, X: Batch, P: Feed> Run<L, X, P> for kind::Fresh {
         });
         if backward {
             layer.backward(x, &storage.gradient, &storage.saved, gradient, d_x);
+        }
+        (result, backward)
+    }
+
+    #[inline(always)]
+    fn run_update<V, R, U>(
+        layer: &mut L,
+        input: P::Signal<'_, X>,
+        storage: &mut Self::Storage,
+        update: &U,
+        rest: R,
+    ) -> (V, bool)
+    where
+        R: FnOnce(Buffers<'_, L::Output>) -> (V, bool),
+        U: LayerUpdate<X::Element>,
+    {
+        let (x, d_x) = P::split(input);
+        layer.forward(x, &mut storage.value, &mut storage.saved);
+        let (result, backward) = rest(Buffers {
+            value: &mut storage.value,
+            gradient: &mut storage.gradient,
+        });
+        if backward {
+            let mut gradient = L::Gradient::default();
+            layer.backward(x, &storage.gradient, &storage.saved, &mut gradient, d_x);
+            update.update(layer, &gradient);
         }
         (result, backward)
     }
@@ -215,6 +263,27 @@ impl<L: InPlaceLayer<X> + ?Sized, X: Batch> Run<L, X, FromFresh> for kind::InPla
             layer.backward_in_place(input.value, input.gradient, saved, gradient);
         }
         (result, backward)
+    }
+
+    #[inline(always)]
+    fn run_update<V, R, U>(
+        layer: &mut L,
+        input: Buffers<'_, X>,
+        saved: &mut L::Saved,
+        update: &U,
+        rest: R,
+    ) -> (V, bool)
+    where
+        R: FnOnce(Buffers<'_, X>) -> (V, bool),
+        U: LayerUpdate<X::Element>,
+    {
+        let mut gradient = L::Gradient::default();
+        let result =
+            <Self as Run<L, X, FromFresh>>::run(&*layer, input, saved, &mut gradient, rest);
+        if result.1 {
+            update.update(layer, &gradient);
+        }
+        result
     }
 }
 
@@ -270,6 +339,32 @@ impl<L: InPlaceLayer<X> + ?Sized, X: Batch> Run<L, X, FromInput> for kind::InPla
     {
         run_on_copy(layer, FromInput::split(input), storage, gradient, rest)
     }
+
+    #[inline(always)]
+    fn run_update<V, R, U>(
+        layer: &mut L,
+        input: Incoming<'_, X>,
+        storage: &mut Self::Storage,
+        update: &U,
+        rest: R,
+    ) -> (V, bool)
+    where
+        R: FnOnce(Buffers<'_, X>) -> (V, bool),
+        U: LayerUpdate<X::Element>,
+    {
+        let mut gradient = L::Gradient::default();
+        let result = run_on_copy(
+            &*layer,
+            FromInput::split(input),
+            storage,
+            &mut gradient,
+            rest,
+        );
+        if result.1 {
+            update.update(layer, &gradient);
+        }
+        result
+    }
 }
 
 impl<L: InPlaceLayer<X> + ?Sized, X: Batch> Run<L, X, FromInPlace> for kind::InPlace {
@@ -288,6 +383,32 @@ impl<L: InPlaceLayer<X> + ?Sized, X: Batch> Run<L, X, FromInPlace> for kind::InP
         R: FnOnce(Buffers<'_, X>) -> (V, bool),
     {
         run_on_copy(layer, FromInPlace::split(input), storage, gradient, rest)
+    }
+
+    #[inline(always)]
+    fn run_update<V, R, U>(
+        layer: &mut L,
+        input: Buffers<'_, X>,
+        storage: &mut Self::Storage,
+        update: &U,
+        rest: R,
+    ) -> (V, bool)
+    where
+        R: FnOnce(Buffers<'_, X>) -> (V, bool),
+        U: LayerUpdate<X::Element>,
+    {
+        let mut gradient = L::Gradient::default();
+        let result = run_on_copy(
+            &*layer,
+            FromInPlace::split(input),
+            storage,
+            &mut gradient,
+            rest,
+        );
+        if result.1 {
+            update.update(layer, &gradient);
+        }
+        result
     }
 }
 
@@ -309,6 +430,19 @@ pub trait Trainable<X: Batch>: Layer<X> {
     ) -> (V, bool)
     where
         R: FnOnce(Buffers<'_, Self::Output>) -> (V, bool);
+
+    /// Like [`run`](Trainable::run), handing each layer's gradient to
+    /// `update` as soon as it is known instead of storing it.
+    fn run_update<V, R, U>(
+        &mut self,
+        input: Incoming<'_, X>,
+        storage: &mut Self::Storage,
+        update: &U,
+        rest: R,
+    ) -> (V, bool)
+    where
+        R: FnOnce(Buffers<'_, Self::Output>) -> (V, bool),
+        U: LayerUpdate<X::Element>;
 }
 
 impl<X: Batch, L: Layer<X>> Trainable<X> for L
@@ -329,5 +463,20 @@ where
         R: FnOnce(Buffers<'_, Self::Output>) -> (V, bool),
     {
         <L::Kind as Run<L, X, FromInput>>::run(self, input, storage, gradient, rest)
+    }
+
+    #[inline(always)]
+    fn run_update<V, R, U>(
+        &mut self,
+        input: Incoming<'_, X>,
+        storage: &mut Self::Storage,
+        update: &U,
+        rest: R,
+    ) -> (V, bool)
+    where
+        R: FnOnce(Buffers<'_, Self::Output>) -> (V, bool),
+        U: LayerUpdate<X::Element>,
+    {
+        <L::Kind as Run<L, X, FromInput>>::run_update(self, input, storage, update, rest)
     }
 }

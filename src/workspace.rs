@@ -29,8 +29,58 @@ use crate::stage::Trainable;
 /// assert_eq!(Workspace::<Net, Batch>::BYTES, (activations + parameters) * 4);
 /// ```
 pub struct Workspace<L: Trainable<X>, X: Batch> {
-    stages: L::Storage,
+    activations: Activations<L, X>,
     gradient: GradientOf<L, X::Element>,
+}
+
+/// The part of a [`Workspace`] without the parameter gradient: each layer's
+/// output and the gradient with respect to it, and what layers save for
+/// backward. It is all that
+/// [`Network::train_step_fused`](crate::Network::train_step_fused), which
+/// applies each layer's update as soon as its gradient is known, needs.
+///
+/// ```
+/// use constnet::{Activations, Affine, Matrix, Network, Relu, Workspace};
+///
+/// type Sine = Network<(Affine<1, 16>, Relu, Affine<16, 16>, Relu, Affine<16, 1>)>;
+/// type Batch = Matrix<1, 1>;
+/// assert_eq!(Activations::<Sine, Batch>::BYTES, 2 * (16 + 16 + 1) * 4);
+/// assert_eq!(Workspace::<Sine, Batch>::BYTES, Activations::<Sine, Batch>::BYTES + 321 * 4);
+/// ```
+pub struct Activations<L: Trainable<X>, X: Batch> {
+    stages: L::Storage,
+}
+
+impl<L: Trainable<X>, X: Batch> Activations<L, X> {
+    /// The size in bytes: what a fused training step of `L` on batches `X`
+    /// needs besides the network and the batch (plus one layer's gradient
+    /// at a time, on the stack).
+    pub const BYTES: usize = core::mem::size_of::<Self>();
+
+    /// Storage with every value zero.
+    pub fn new() -> Self {
+        Self {
+            stages: L::Storage::default(),
+        }
+    }
+
+    pub(crate) fn stages_mut(&mut self) -> &mut L::Storage {
+        &mut self.stages
+    }
+}
+
+impl<L: Trainable<X>, X: Batch> Default for Activations<L, X> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<L: Trainable<X>, X: Batch> fmt::Debug for Activations<L, X> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Activations")
+            .field("bytes", &Self::BYTES)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<L: Trainable<X>, X: Batch> Workspace<L, X> {
@@ -41,7 +91,7 @@ impl<L: Trainable<X>, X: Batch> Workspace<L, X> {
     /// A workspace with every value zero.
     pub fn new() -> Self {
         Self {
-            stages: L::Storage::default(),
+            activations: Activations::new(),
             gradient: Default::default(),
         }
     }
@@ -54,7 +104,7 @@ impl<L: Trainable<X>, X: Batch> Workspace<L, X> {
     }
 
     pub(crate) fn parts_mut(&mut self) -> (&mut L::Storage, &mut GradientOf<L, X::Element>) {
-        (&mut self.stages, &mut self.gradient)
+        (&mut self.activations.stages, &mut self.gradient)
     }
 }
 
@@ -109,6 +159,14 @@ where
     pub fn boxed() -> alloc::boxed::Box<Self> {
         crate::zeroable::boxed_zeroed()
     }
+}
+
+#[cfg(feature = "alloc")]
+// SAFETY: its one field is `Zeroable` by the bound.
+#[allow(unsafe_code)]
+unsafe impl<L: Trainable<X>, X: Batch> crate::Zeroable for Activations<L, X> where
+    L::Storage: crate::Zeroable
+{
 }
 
 #[cfg(feature = "alloc")]

@@ -288,3 +288,34 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    /// The fused SGD step is not all or nothing, but it never leaves a
+    /// non-finite number behind either, and a non-finite loss changes nothing.
+    #[test]
+    fn a_fused_step_never_leaves_a_non_finite_parameter(
+        weights in mostly_finite(26),
+        inputs in proptest::collection::vec(value(), 6),
+        targets in proptest::collection::vec(prop_oneof![8 => 0.0_f32..=1.0, 1 => value()], 4),
+        lr in learning_rate(),
+    ) {
+        let x = Matrix::<2, 3>::from_slice(&inputs).unwrap();
+        let t = Matrix::<2, 2>::from_slice(&targets).unwrap();
+        let mut net = relu_net(&weights);
+        let finite_at_start = all_finite(&net);
+        let mut activations = constnet::Activations::new();
+        for _ in 0..3 {
+            let before = bits(&net);
+            match net.train_step_fused(&mut activations, &x, &t, &Mse, &Sgd::new(lr)) {
+                Ok(value) => {
+                    prop_assert!(value.is_finite());
+                    prop_assert!(all_finite(&net), "{net:?}");
+                }
+                Err(StepError::NonFiniteLoss { .. }) => prop_assert_eq!(bits(&net), before),
+                Err(_) => prop_assert!(!finite_at_start || all_finite(&net), "{net:?}"),
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@
 
 use crate::Scalar;
 use crate::layer::{Batch, Layer, Parameters, kind};
-use crate::stage::{Buffers, Feed, Run};
+use crate::stage::{Buffers, Feed, LayerUpdate, Run};
 
 /// Nests the stages of a tuple: each stage's continuation runs the next
 /// stage, and the last one's runs `rest`.
@@ -28,6 +28,26 @@ macro_rules! nest {
         <<$layer as Layer<$input>>::Kind as Run<$layer, $input, $feed>>::run(
             &$layers.$i, $signal, &mut $storage.$i, &mut $gradient.$i,
             |signal| nest!($layers $storage $gradient $rest <$nfeed as Feed>::from_buffers(signal);
+                ($ni $nlayer $ninput $nfeed) $($more)*),
+        )
+    };
+}
+
+/// Like `nest!`, for the fused pass: each stage hands its layer's gradient
+/// to `update` instead of storing it.
+macro_rules! nest_update {
+    ($layers:ident $storage:ident $update:ident $rest:ident $signal:expr;
+     ($i:tt $layer:ident $input:ident $feed:ident)) => {
+        <<$layer as Layer<$input>>::Kind as Run<$layer, $input, $feed>>::run_update(
+            &mut $layers.$i, $signal, &mut $storage.$i, $update, $rest,
+        )
+    };
+    ($layers:ident $storage:ident $update:ident $rest:ident $signal:expr;
+     ($i:tt $layer:ident $input:ident $feed:ident)
+     ($ni:tt $nlayer:ident $ninput:ident $nfeed:ident) $($more:tt)*) => {
+        <<$layer as Layer<$input>>::Kind as Run<$layer, $input, $feed>>::run_update(
+            &mut $layers.$i, $signal, &mut $storage.$i, $update,
+            |signal| nest_update!($layers $storage $update $rest <$nfeed as Feed>::from_buffers(signal);
                 ($ni $nlayer $ninput $nfeed) $($more)*),
         )
     };
@@ -142,6 +162,21 @@ macro_rules! chain {
                 R: FnOnce(Buffers<'_, $last>) -> (V, bool),
             {
                 nest!(layers storage gradient rest input; $(($i $layer $input $feed))+)
+            }
+
+            #[inline(always)]
+            fn run_update<V, R, U>(
+                layers: &mut ($($layer,)+),
+                input: P::Signal<'_, X>,
+                storage: &mut Self::Storage,
+                update: &U,
+                rest: R,
+            ) -> (V, bool)
+            where
+                R: FnOnce(Buffers<'_, $last>) -> (V, bool),
+                U: LayerUpdate<X::Element>,
+            {
+                nest_update!(layers storage update rest input; $(($i $layer $input $feed))+)
             }
         }
     };

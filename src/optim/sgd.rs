@@ -1,6 +1,9 @@
 //! [`Sgd`]: stochastic gradient descent.
 
+use core::cell::Cell;
+
 use crate::optim::{InvalidHyperparameter, UpdateError, checked_update, positive, valid};
+use crate::stage::LayerUpdate;
 use crate::{Optimizer, Parameters, Scalar};
 
 /// Stochastic gradient descent: `W ← W - lr · dW`.
@@ -66,6 +69,57 @@ impl<P: Parameters<T>, T: Scalar> Optimizer<P, T> for Sgd<T> {
         let lr = self.learning_rate;
         // W ← W - lr · dW
         checked_update(parameters, gradient, [], |w, d, []| (w - lr * d, []))
+    }
+}
+
+/// SGD applied layer by layer during a fused pass: remembers the first
+/// error, numbers matrices in `visit` order although layers arrive last
+/// first, and updates nothing after an error.
+pub(crate) struct FusedSgd<T> {
+    learning_rate: T,
+    /// Parameter matrices of the layers not yet updated (those before).
+    remaining: Cell<usize>,
+    error: Cell<Option<UpdateError>>,
+}
+
+impl<T: Scalar> FusedSgd<T> {
+    /// A fused SGD pass over `matrices` parameter matrices.
+    pub(crate) fn new(sgd: &Sgd<T>, matrices: usize) -> Self {
+        Self {
+            learning_rate: sgd.learning_rate,
+            remaining: Cell::new(matrices),
+            error: Cell::new(None),
+        }
+    }
+
+    /// The first layer whose gradient or update was not finite, if any.
+    pub(crate) fn error(&self) -> Option<UpdateError> {
+        self.error.get()
+    }
+}
+
+impl<T: Scalar> LayerUpdate<T> for FusedSgd<T> {
+    #[inline]
+    fn update<P: Parameters<T> + ?Sized>(&self, parameters: &mut P, gradient: &P::Gradient) {
+        let mut matrices = 0;
+        parameters.visit(&mut |_: &[T]| matrices += 1);
+        let first = self.remaining.get() - matrices;
+        self.remaining.set(first);
+        if self.error.get().is_some() {
+            return;
+        }
+        let lr = self.learning_rate;
+        // W ← W - lr · dW, this layer's, all or nothing
+        if let Err(error) = checked_update(parameters, gradient, [], |w, d, []| (w - lr * d, [])) {
+            self.error.set(Some(match error {
+                UpdateError::NonFiniteGradient { matrix } => UpdateError::NonFiniteGradient {
+                    matrix: first + matrix,
+                },
+                UpdateError::NonFiniteUpdate { matrix } => UpdateError::NonFiniteUpdate {
+                    matrix: first + matrix,
+                },
+            }));
+        }
     }
 }
 
