@@ -128,3 +128,8 @@ pub use zeroable::Zeroable;
 /// assert_ne!(layer.weights, constnet::Matrix::zeros());
 /// ```
 pub use rand;
+
+// The README's examples are compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}
