@@ -12,9 +12,26 @@ pub enum GradientEntry {
     Parameter(usize),
     /// The input element at this position, row-major.
     Input(usize),
+    /// The loss itself, at the unmoved parameters and input: it is not
+    /// finite, so no gradient can be checked.
+    Loss,
 }
 
 /// The result of a gradient check.
+///
+/// Any NaN or infinite value (in the loss, a backpropagated gradient or a
+/// finite difference) makes `max_relative_error` infinite and `worst` the
+/// first entry where it appeared, so [`passed`](GradientReport::passed) is
+/// false for every tolerance: a check cannot pass on NaN.
+///
+/// ```
+/// use constnet::{Affine, GradientEntry, Matrix, Mse, gradient_check};
+///
+/// let broken: Affine<1, 1, f64> = Affine::new(Matrix::new([[f64::NAN]]), Matrix::zeros());
+/// let report = gradient_check(&broken, &Mse, &Matrix::new([[1.0]]), &Matrix::new([[0.0]]));
+/// assert!(!report.passed(1e-6));
+/// assert_eq!(report.worst, Some(GradientEntry::Loss));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GradientReport<T> {
     /// The largest relative error over all checked values (see [`GradientCheck`]).
@@ -53,6 +70,14 @@ pub struct GradientCheck<T> {
     pub step: T,
     /// Gradients smaller than this are compared absolutely.
     pub floor: T,
+}
+
+impl<T: Scalar> GradientReport<T> {
+    /// Whether every checked value agrees within `tolerance` (relative, see
+    /// [`GradientCheck`]) and every value was finite.
+    pub fn passed(&self, tolerance: T) -> bool {
+        self.max_relative_error.is_finite() && self.max_relative_error < tolerance
+    }
 }
 
 impl<T: Scalar> Default for GradientCheck<T> {
@@ -98,7 +123,7 @@ impl<T: Scalar> GradientCheck<T> {
             gradient: Some(&mut d_input),
         };
         layer.run(incoming, &mut storage, &mut gradient, |output| {
-            *output.gradient = loss.gradient(output.value, target);
+            loss.gradient(output.value, target, output.gradient);
             ((), true)
         });
         let loss_at = |l: &L, x: &Matrix<B, IN, T>| loss.value(&l.predict(x), target);
@@ -113,10 +138,16 @@ impl<T: Scalar> GradientCheck<T> {
         };
         let mut record = |entry, analytic: T, numeric: T| {
             let scale = analytic.abs().max(numeric.abs()).max(self.floor);
-            let error = (analytic - numeric).abs() / scale;
-            // A NaN error (a NaN gradient) is the worst there is.
-            let worse = error.is_nan() || error > report.max_relative_error;
-            if report.worst.is_none() || (worse && !report.max_relative_error.is_nan()) {
+            // A NaN or infinite value on either side (a NaN weight, an
+            // infinite bias, a loss that overflows) can never pass: its error
+            // is infinite, and the first such entry is the one reported.
+            let error = if analytic.is_finite() && numeric.is_finite() {
+                (analytic - numeric).abs() / scale
+            } else {
+                T::infinity()
+            };
+            let worse = error > report.max_relative_error;
+            if report.worst.is_none() || worse {
                 report.max_relative_error = error;
                 report.worst = Some(entry);
                 report.analytic = analytic;
@@ -124,6 +155,10 @@ impl<T: Scalar> GradientCheck<T> {
             }
             report.checked += 1;
         };
+        let base = loss_at(layer, input);
+        if !base.is_finite() {
+            record(GradientEntry::Loss, base, base);
+        }
 
         for i in 0..L::PARAMETER_COUNT {
             let moved = |delta: T| {
@@ -132,11 +167,14 @@ impl<T: Scalar> GradientCheck<T> {
                 loss_at(&l, input)
             };
             let numeric = (moved(self.step) - moved(-self.step)) / two_step;
-            record(
-                GradientEntry::Parameter(i),
-                nth_gradient(layer, &gradient, i),
-                numeric,
-            );
+            // A non-finite parameter fails the check whatever its
+            // gradients say (a saturated sigmoid hides an infinite bias).
+            let analytic = if nth_parameter(layer, i).is_finite() {
+                nth_gradient(layer, &gradient, i)
+            } else {
+                T::nan()
+            };
+            record(GradientEntry::Parameter(i), analytic, numeric);
         }
         for i in 0..B * IN {
             let moved = |delta: T| {
@@ -145,7 +183,12 @@ impl<T: Scalar> GradientCheck<T> {
                 loss_at(layer, &x)
             };
             let numeric = (moved(self.step) - moved(-self.step)) / two_step;
-            record(GradientEntry::Input(i), d_input.as_slice()[i], numeric);
+            let analytic = if input.as_slice()[i].is_finite() {
+                d_input.as_slice()[i]
+            } else {
+                T::nan()
+            };
+            record(GradientEntry::Input(i), analytic, numeric);
         }
         report
     }
@@ -193,6 +236,19 @@ fn nudge_parameter<P: Parameters<T>, T: Scalar>(parameters: &mut P, index: usize
     });
 }
 
+/// The `index`-th scalar parameter, in `visit` order.
+fn nth_parameter<P: Parameters<T>, T: Scalar>(parameters: &P, index: usize) -> T {
+    let mut offset = 0;
+    let mut value = T::nan();
+    parameters.visit(&mut |slice: &[T]| {
+        if (offset..offset + slice.len()).contains(&index) {
+            value = slice[index - offset];
+        }
+        offset += slice.len();
+    });
+    value
+}
+
 /// The `index`-th scalar of a gradient of `parameters`, in `visit` order.
 fn nth_gradient<P: Parameters<T> + Clone, T: Scalar>(
     parameters: &P,
@@ -210,4 +266,103 @@ fn nth_gradient<P: Parameters<T> + Clone, T: Scalar>(
             offset += d.len();
         });
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::kind;
+    use crate::{Affine, Layer, Mse, Network, Sigmoid};
+
+    fn layer() -> Affine<2, 2, f64> {
+        Affine::new(
+            Matrix::new([[0.5, -0.3], [0.2, 0.8]]),
+            Matrix::new([[0.1, -0.1]]),
+        )
+    }
+
+    #[test]
+    fn a_correct_backward_passes() {
+        let x = Matrix::new([[1.0, -2.0]]);
+        let t = Matrix::new([[0.5, 0.25]]);
+        let report = gradient_check(&layer(), &Mse, &x, &t);
+        assert!(report.passed(1e-8), "{report:?}");
+        assert_eq!(report.checked, 6 + 2);
+    }
+
+    #[test]
+    fn a_nan_weight_fails_visibly() {
+        let mut broken = layer();
+        broken.weights[(1, 0)] = f64::NAN;
+        let report = gradient_check(
+            &broken,
+            &Mse,
+            &Matrix::new([[1.0, -2.0]]),
+            &Matrix::new([[0.5, 0.25]]),
+        );
+        assert!(!report.passed(1e-6));
+        assert!(!report.passed(f64::INFINITY));
+        assert_eq!(report.max_relative_error, f64::INFINITY);
+        assert_eq!(report.worst, Some(GradientEntry::Loss));
+    }
+
+    #[test]
+    fn an_infinite_bias_fails_visibly() {
+        // With a sigmoid after it, the loss stays finite while the bias's
+        // gradient and finite difference are not usable.
+        let net = Network::new((
+            Affine::<2, 1, f64>::new(Matrix::new([[0.5], [0.25]]), Matrix::new([[f64::INFINITY]])),
+            Sigmoid,
+        ));
+        let report = gradient_check(
+            &net,
+            &Mse,
+            &Matrix::new([[1.0, 2.0]]),
+            &Matrix::new([[0.5]]),
+        );
+        assert!(!report.passed(1e-3), "{report:?}");
+        assert_eq!(report.max_relative_error, f64::INFINITY);
+    }
+
+    /// A layer whose backward is off by a factor of two.
+    #[derive(Clone, Copy, Debug, Default)]
+    struct WrongDouble;
+
+    impl<const B: usize, const N: usize> Layer<Matrix<B, N, f64>> for WrongDouble {
+        type Output = Matrix<B, N, f64>;
+        type Kind = kind::Fresh;
+        type Saved = ();
+
+        fn forward(&self, x: &Matrix<B, N, f64>, y: &mut Matrix<B, N, f64>, _: &mut ()) {
+            *y = x.scale(2.0);
+        }
+
+        fn backward(
+            &self,
+            _: &Matrix<B, N, f64>,
+            d_y: &Matrix<B, N, f64>,
+            _: &(),
+            _: &mut (),
+            d_x: Option<&mut Matrix<B, N, f64>>,
+        ) {
+            if let Some(d_x) = d_x {
+                *d_x = *d_y; // should be 2 dY
+            }
+        }
+    }
+    crate::no_parameters!(WrongDouble);
+
+    #[test]
+    fn a_wrong_backward_fails_and_names_the_entry() {
+        let report = gradient_check(
+            &WrongDouble,
+            &Mse,
+            &Matrix::new([[1.0, 3.0]]),
+            &Matrix::new([[0.0, 0.0]]),
+        );
+        assert!(!report.passed(1e-3));
+        // dL/dx = 2·2(2x - 0)/1 = 8x against the claimed 4x: a relative error of 1/2.
+        assert!((report.max_relative_error - 0.5).abs() < 1e-6, "{report:?}");
+        assert!(matches!(report.worst, Some(GradientEntry::Input(_))));
+    }
 }

@@ -15,7 +15,12 @@ use crate::layer::Batch;
 /// to the predictions.
 ///
 /// The target must have the prediction's type, so a target of the wrong
-/// shape does not compile.
+/// shape does not compile. The gradient is written into storage the caller
+/// owns, so a training step can keep it wherever it keeps its buffers.
+///
+/// Each implementation documents what it gives for infinite and NaN entries
+/// under "Non-finite values"; a NaN in a prediction or a target never gives
+/// a finite value.
 ///
 /// ```
 /// use constnet::{Loss, Matrix, Mse};
@@ -23,20 +28,28 @@ use crate::layer::Batch;
 /// let y = Matrix::new([[0.5_f64], [1.0]]);
 /// let t = Matrix::new([[0.0], [1.0]]);
 /// assert_eq!(Mse.value(&y, &t), 0.125); // (0.25 + 0) / 2
-/// assert_eq!(Mse.gradient(&y, &t), Matrix::new([[0.5], [0.0]])); // 2(y - t) / 2
+///
+/// let mut d_y = Matrix::zeros();
+/// Mse.gradient(&y, &t, &mut d_y);
+/// assert_eq!(d_y, Matrix::new([[0.5], [0.0]])); // 2(y - t) / 2
+///
+/// let mut again = Matrix::filled(7.0); // overwritten, not added to
+/// assert_eq!(Mse.value_and_gradient(&y, &t, &mut again), 0.125);
+/// assert_eq!(again, d_y);
 /// ```
 pub trait Loss<Y: Batch> {
     /// The loss, averaged over the batch.
     fn value(&self, prediction: &Y, target: &Y) -> Y::Element;
 
-    /// The gradient of [`value`](Loss::value) with respect to `prediction`.
-    fn gradient(&self, prediction: &Y, target: &Y) -> Y;
+    /// Writes the gradient of [`value`](Loss::value) with respect to
+    /// `prediction`, `dL/dprediction`, into `d_prediction` (overwriting it).
+    fn gradient(&self, prediction: &Y, target: &Y, d_prediction: &mut Y);
 
-    /// The value and the gradient together, sharing work where they can.
-    fn value_and_gradient(&self, prediction: &Y, target: &Y) -> (Y::Element, Y) {
-        (
-            self.value(prediction, target),
-            self.gradient(prediction, target),
-        )
+    /// Both: writes the gradient into `d_prediction` as
+    /// [`gradient`](Loss::gradient) does and returns the value, sharing work
+    /// where they can.
+    fn value_and_gradient(&self, prediction: &Y, target: &Y, d_prediction: &mut Y) -> Y::Element {
+        self.gradient(prediction, target, d_prediction);
+        self.value(prediction, target)
     }
 }

@@ -319,6 +319,29 @@ fn seed_gradients_match_finite_differences_of_the_definition() {
 }
 
 #[test]
+fn custom_layers_pass_their_gradient_checks_and_learn_the_digits() {
+    let out = run_example("custom_layer");
+    let error = |prefix: &str| -> f64 {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line starting {prefix:?} in {out}"));
+        line.rsplit(' ')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("an error figure")
+    };
+    assert!(error("gradient check, leaky ReLU network") < 1e-6, "{out}");
+    assert!(error("gradient check, dropout") < 1e-6, "{out}");
+    let last = out.lines().last().expect("output");
+    let accuracy: f64 = last
+        .strip_prefix("test accuracy: ")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("last line {last:?}"));
+    assert!(accuracy > 0.95, "{last}");
+}
+
+#[test]
 fn seed_gradients_says_on_stderr_what_its_stdout_holds() {
     let output = run_with("seed_gradients", &[], false);
     assert!(output.status.success());
@@ -331,7 +354,7 @@ fn seed_gradients_says_on_stderr_what_its_stdout_holds() {
     assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 10);
 }
 
-/// The examples that take `--help` (all but `xor`).
+/// The examples that take `--help` (all but `xor` and `custom_layer`).
 const WITH_HELP: [&str; 5] = [
     "digits",
     "mnist",
@@ -699,8 +722,8 @@ fn an_optimizer_choice_steps_as_the_optimizer_itself() {
     let mut direct = Adam::new(0.01, 0.9, 0.999);
     let (mut a, mut b) = (start, start);
     for gradient in &gradients {
-        chosen.step(&mut a, gradient);
-        direct.step(&mut b, gradient);
+        chosen.step(&mut a, gradient).unwrap();
+        direct.step(&mut b, gradient).unwrap();
     }
     assert_eq!(a, b);
     assert_ne!(a, start);
@@ -711,15 +734,15 @@ fn an_optimizer_choice_steps_as_the_optimizer_itself() {
     let mut direct = Momentum::new(0.01, 0.9);
     let (mut a, mut b) = (start, start);
     for gradient in &gradients {
-        chosen.step(&mut a, gradient);
-        direct.step(&mut b, gradient);
+        chosen.step(&mut a, gradient).unwrap();
+        direct.step(&mut b, gradient).unwrap();
     }
     assert_eq!(a, b);
     // Plain SGD by hand: w - lr dW.
     let mut sgd =
         OptimizerChoice::<AffineGradient<2, 1>>::new("sgd", &settings, Some(0.5)).unwrap();
     let mut layer = start;
-    sgd.step(&mut layer, &gradients[0]);
+    sgd.step(&mut layer, &gradients[0]).unwrap();
     assert_eq!(
         layer,
         Layer::new(Matrix::new([[0.0], [0.75]]), Matrix::new([[-0.125]]))

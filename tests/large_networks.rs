@@ -9,7 +9,9 @@
 //!
 //! Each trains a few steps on a fixed batch and checks the loss falls.
 
-use constnet::{Adam, Affine, GradientOf, Init, Matrix, Network, Relu, SoftmaxCrossEntropy, Workspace};
+use constnet::{
+    Adam, Affine, GradientOf, Init, Matrix, Network, Relu, SoftmaxCrossEntropy, Workspace,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -68,7 +70,13 @@ fn mnist_sized_step_with_adam_on_a_2_mib_thread() {
 
 #[test]
 fn two_hidden_layers_of_512_with_adam_on_an_8_mib_thread() {
-    type Layers = (Affine<784, 512>, Relu, Affine<512, 512>, Relu, Affine<512, 10>);
+    type Layers = (
+        Affine<784, 512>,
+        Relu,
+        Affine<512, 512>,
+        Relu,
+        Affine<512, 10>,
+    );
     type Net = Network<Layers>;
     type Batch = Matrix<64, 784>;
     on_stack_of(8 << 20, || {

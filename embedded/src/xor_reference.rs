@@ -12,23 +12,23 @@ pub const STEPS: usize = 5001;
 pub const HOST_TRAINED: constnet::Network<(constnet::Affine<2, 4, f32>, constnet::Sigmoid, constnet::Affine<4, 1, f32>, constnet::Sigmoid)> = constnet::Network::new((
     constnet::Affine::new(
         constnet::Matrix::new([
-            [-2.0037684, 5.051031, 5.5746403, -3.0974417],
-            [-2.6865087, 2.9557111, 6.4906936, 4.9343553],
+            [-2.0037718, 5.051029, 5.574639, -3.097439],
+            [-2.6865127, 2.955713, 6.490692, 4.934354],
         ]),
         constnet::Matrix::new([
-            [-0.22194579, -5.818034, -2.4126046, 1.9612937],
+            [-0.2219421, -5.8180346, -2.4126036, 1.9612921],
         ]),
     ),
     constnet::Sigmoid,
     constnet::Affine::new(
         constnet::Matrix::new([
-            [-1.9041438],
-            [-9.765433],
-            [9.440383],
-            [-4.814445],
+            [-1.9041497],
+            [-9.765434],
+            [9.440381],
+            [-4.81444],
         ]),
         constnet::Matrix::new([
-            [0.0405558],
+            [0.040553737],
         ]),
     ),
     constnet::Sigmoid,

@@ -1,7 +1,9 @@
 //! [`OptimizerChoice`]: one of the library's five optimizers, picked on the
 //! command line.
 
-use constnet::{AdaGrad, Adam, Momentum, Optimizer, Parameters, RmsProp, Sgd, Zeroable};
+use constnet::{
+    AdaGrad, Adam, Momentum, Optimizer, Parameters, RmsProp, Sgd, UpdateError, Zeroable,
+};
 
 /// The names `--optimizer` takes.
 pub const NAMES: &str = "sgd|momentum|adagrad|rmsprop|adam";
@@ -104,7 +106,7 @@ impl<G> OptimizerChoice<G> {
 }
 
 impl<P: Parameters<f32, Gradient = G>, G> Optimizer<P, f32> for OptimizerChoice<G> {
-    fn step(&mut self, parameters: &mut P, gradient: &G) {
+    fn step(&mut self, parameters: &mut P, gradient: &G) -> Result<(), UpdateError> {
         match self {
             Self::Sgd(o) => o.step(parameters, gradient),
             Self::Momentum(o) => o.step(parameters, gradient),

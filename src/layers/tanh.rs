@@ -1,6 +1,6 @@
 //! [`Tanh`]: the hyperbolic tangent.
 
-use crate::{Activation, Scalar};
+use crate::{Activation, Scalar, math};
 
 /// The hyperbolic tangent, `y = tanh(x)`, applied element-wise.
 ///
@@ -20,7 +20,7 @@ pub struct Tanh;
 impl Activation for Tanh {
     #[inline]
     fn activate<T: Scalar>(&self, x: T) -> T {
-        x.tanh()
+        math::tanh(x)
     }
 
     #[inline]

@@ -1,5 +1,6 @@
 //! [`AdaGrad`]: a learning rate per parameter that shrinks with its history.
 
+use crate::optim::{InvalidHyperparameter, UpdateError, checked_update, positive, valid};
 use crate::{Optimizer, Parameters, Scalar};
 
 /// AdaGrad: `h ← h + dW²`, then `W ← W - lr·dW / (√h + 1e-7)`.
@@ -14,7 +15,7 @@ use crate::{Optimizer, Parameters, Scalar};
 ///
 /// let mut layer: Affine<1, 1, f64> = Affine::new(Matrix::new([[1.0]]), Matrix::new([[0.0]]));
 /// let gradient = AffineGradient { d_weights: Matrix::new([[4.0]]), d_bias: Matrix::new([[0.0]]) };
-/// AdaGrad::new(0.5).step(&mut layer, &gradient);
+/// AdaGrad::new(0.5).step(&mut layer, &gradient).unwrap();
 /// // h = 16, W = 1 - 0.5 · 4 / (4 + 1e-7) ≈ 0.5
 /// assert!((layer.weights[(0, 0)] - 0.5).abs() < 1e-7);
 /// assert_eq!(layer.bias[(0, 0)], 0.0); // a zero gradient moves nothing
@@ -26,13 +27,28 @@ pub struct AdaGrad<G, T = f32> {
     squared_sum: G,
 }
 
-impl<G: Default, T> AdaGrad<G, T> {
-    /// AdaGrad with learning rate `lr` and no history.
+impl<G: Default, T: Scalar> AdaGrad<G, T> {
+    /// AdaGrad with learning rate `lr`, with no history.
+    ///
+    /// # Panics
+    ///
+    /// If `lr` is not finite and positive; use
+    /// [`try_new`](AdaGrad::try_new) for values from outside the program.
+    #[track_caller]
     pub fn new(learning_rate: T) -> Self {
-        Self {
-            learning_rate,
+        valid(Self::try_new(learning_rate))
+    }
+
+    /// AdaGrad with learning rate `lr`, if it is finite and positive.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidHyperparameter`] naming the learning rate.
+    pub fn try_new(learning_rate: T) -> Result<Self, InvalidHyperparameter<T>> {
+        Ok(Self {
+            learning_rate: positive("learning rate", learning_rate)?,
             squared_sum: G::default(),
-        }
+        })
     }
 }
 
@@ -76,20 +92,19 @@ where
     T: Scalar,
 {
     #[inline]
-    fn step(&mut self, parameters: &mut P, gradient: &G) {
+    fn step(&mut self, parameters: &mut P, gradient: &G) -> Result<(), UpdateError> {
         let lr = self.learning_rate;
         let epsilon = T::from_f64(1e-7);
-        parameters.update(
+        checked_update(
+            parameters,
             gradient,
             [&mut self.squared_sum],
-            &mut |w: &mut [T], d_w: &[T], [h]: [&mut [T]; 1]| {
-                for ((w, &d), h) in w.iter_mut().zip(d_w).zip(h.iter_mut()) {
-                    // h ← h + dW²; W ← W - lr·dW / (√h + ε)
-                    *h = *h + d * d;
-                    *w = *w - lr * d / (h.sqrt() + epsilon);
-                }
+            |w, d, [h]| {
+                // h ← h + dW²; W ← W - lr·dW / (√h + ε)
+                let h = h + d * d;
+                (w - lr * d / (h.sqrt() + epsilon), [h])
             },
-        );
+        )
     }
 }
 
@@ -107,7 +122,7 @@ mod tests {
             d_bias: Matrix::new([[0.0, 0.0]]),
         };
 
-        optimizer.step(&mut layer, &gradient(4.0, -1.0));
+        optimizer.step(&mut layer, &gradient(4.0, -1.0)).unwrap();
         // h = [16, 1]; W = 1 - 0.5·4/(4 + 1e-7), -1 + 0.5·1/(1 + 1e-7)
         assert_eq!(
             optimizer.squared_sum().d_weights,
@@ -116,7 +131,7 @@ mod tests {
         assert!((layer.weights[(0, 0)] - 0.500_000_012_499_999_7).abs() < 1e-15);
         assert!((layer.weights[(0, 1)] + 0.500_000_049_999_995).abs() < 1e-15);
 
-        optimizer.step(&mut layer, &gradient(3.0, 0.0));
+        optimizer.step(&mut layer, &gradient(3.0, 0.0)).unwrap();
         // h = [25, 1]; W = 0.5000000125 - 0.5·3/(5 + 1e-7); a zero gradient moves nothing
         assert_eq!(
             optimizer.squared_sum().d_weights,
@@ -138,7 +153,7 @@ mod tests {
         let mut previous = 0.0;
         let mut last_step = f64::INFINITY;
         for n in 1..=4 {
-            optimizer.step(&mut layer, &gradient);
+            optimizer.step(&mut layer, &gradient).unwrap();
             let w = layer.weights[(0, 0)];
             // after n steps h = 4n, so this step was 2/(2√n + 1e-7) ≈ 1/√n
             let step = previous - w;

@@ -1,5 +1,6 @@
 //! [`Adam`]: momentum and RMSProp together, with bias correction.
 
+use crate::optim::{InvalidHyperparameter, UpdateError, checked_update, decay, positive, valid};
 use crate::{Optimizer, Parameters, Scalar};
 
 /// Adam: moving averages of the gradient (`m`, like momentum) and of its
@@ -26,7 +27,7 @@ use crate::{Optimizer, Parameters, Scalar};
 /// let mut layer: Affine<1, 1, f64> = Affine::new(Matrix::new([[1.0]]), Matrix::new([[0.0]]));
 /// let gradient = AffineGradient { d_weights: Matrix::new([[0.5]]), d_bias: Matrix::new([[-40.0]]) };
 /// let mut adam = Adam::default(); // lr = 0.001, β₁ = 0.9, β₂ = 0.999
-/// adam.step(&mut layer, &gradient);
+/// adam.step(&mut layer, &gradient).unwrap();
 /// // the first step is lr in the direction against the gradient, whatever its size
 /// assert!((layer.weights[(0, 0)] - (1.0 - 0.001)).abs() < 1e-8);
 /// assert!((layer.bias[(0, 0)] - 0.001).abs() < 1e-8);
@@ -49,16 +50,38 @@ pub struct Adam<G, T = f32> {
 impl<G: Default, T: Scalar> Adam<G, T> {
     /// Adam with learning rate `lr` and decay rates `β₁`, `β₂`, before its
     /// first step.
+    ///
+    /// # Panics
+    ///
+    /// If `lr` is not finite and positive or a `β` is not in `[0, 1)`; use
+    /// [`try_new`](Adam::try_new) for values from outside the program.
+    #[track_caller]
     pub fn new(learning_rate: T, beta1: T, beta2: T) -> Self {
-        Self {
-            learning_rate,
-            beta1,
-            beta2,
+        valid(Self::try_new(learning_rate, beta1, beta2))
+    }
+
+    /// Adam with learning rate `lr` and decay rates `β₁`, `β₂`, if `lr` is
+    /// finite and positive and both `β` are in `[0, 1)`.
+    ///
+    /// ```
+    /// use constnet::{Adam, GradientOf, Affine};
+    /// let error = Adam::<GradientOf<Affine<2, 1>>>::try_new(0.001, 1.0, 0.999).unwrap_err();
+    /// assert_eq!(error.to_string(), "β₁ = 1 is not valid: it must be at least 0 and less than 1");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidHyperparameter`] naming the first value out of range.
+    pub fn try_new(learning_rate: T, beta1: T, beta2: T) -> Result<Self, InvalidHyperparameter<T>> {
+        Ok(Self {
+            learning_rate: positive("learning rate", learning_rate)?,
+            beta1: decay("β₁", beta1)?,
+            beta2: decay("β₂", beta2)?,
             first_moment: G::default(),
             second_moment: G::default(),
             beta1_power: T::one(),
             beta2_power: T::one(),
-        }
+        })
     }
 }
 
@@ -112,26 +135,28 @@ where
     T: Scalar,
 {
     #[inline]
-    fn step(&mut self, parameters: &mut P, gradient: &G) {
+    fn step(&mut self, parameters: &mut P, gradient: &G) -> Result<(), UpdateError> {
         let (beta1, beta2) = (self.beta1, self.beta2);
-        self.beta1_power = self.beta1_power * beta1;
-        self.beta2_power = self.beta2_power * beta2;
+        let beta1_power = self.beta1_power * beta1;
+        let beta2_power = self.beta2_power * beta2;
         // lr_t = lr √(1 - β₂ᵗ) / (1 - β₁ᵗ): both bias corrections in one factor
-        let lr_t = self.learning_rate * (T::one() - self.beta2_power).sqrt()
-            / (T::one() - self.beta1_power);
+        let lr_t = self.learning_rate * (T::one() - beta2_power).sqrt() / (T::one() - beta1_power);
         let epsilon = T::from_f64(1e-7);
-        parameters.update(
+        checked_update(
+            parameters,
             gradient,
             [&mut self.first_moment, &mut self.second_moment],
-            &mut |w: &mut [T], d_w: &[T], [m, v]: [&mut [T]; 2]| {
-                for (((w, &d), m), v) in w.iter_mut().zip(d_w).zip(m.iter_mut()).zip(v.iter_mut()) {
-                    // m ← m + (1 - β₁)(dW - m); v ← v + (1 - β₂)(dW² - v)
-                    *m = *m + (T::one() - beta1) * (d - *m);
-                    *v = *v + (T::one() - beta2) * (d * d - *v);
-                    *w = *w - lr_t * *m / (v.sqrt() + epsilon);
-                }
+            |w, d, [m, v]| {
+                // m ← m + (1 - β₁)(dW - m); v ← v + (1 - β₂)(dW² - v)
+                let m = m + (T::one() - beta1) * (d - m);
+                let v = v + (T::one() - beta2) * (d * d - v);
+                (w - lr_t * m / (v.sqrt() + epsilon), [m, v])
             },
-        );
+        )?;
+        // The step counter moves only with a step that happened.
+        self.beta1_power = beta1_power;
+        self.beta2_power = beta2_power;
+        Ok(())
     }
 }
 
@@ -151,14 +176,14 @@ mod tests {
             d_bias: Matrix::new([[0.0]]),
         };
 
-        optimizer.step(&mut layer, &gradient(0.5));
+        optimizer.step(&mut layer, &gradient(0.5)).unwrap();
         // lr_1 = 0.001·√0.001/0.1 = 3.16227766e-4; m = 0.05; v = 0.00025;
         // W = 1 - lr_1·0.05/(√0.00025 + 1e-7)
         assert!((optimizer.first_moment().d_weights[(0, 0)] - 0.05).abs() < 1e-16);
         assert!((optimizer.second_moment().d_weights[(0, 0)] - 0.000_25).abs() < 1e-18);
         assert!((layer.weights[(0, 0)] - 0.999_000_006_324_515_3).abs() < 1e-15);
 
-        optimizer.step(&mut layer, &gradient(-0.25));
+        optimizer.step(&mut layer, &gradient(-0.25)).unwrap();
         // lr_2 = 0.001·√(1 - 0.999²)/(1 - 0.9²); m = 0.05 + 0.1(-0.25 - 0.05) = 0.02;
         // v = 0.00025 + 0.001(0.0625 - 0.00025) = 0.00031225
         assert!((optimizer.first_moment().d_weights[(0, 0)] - 0.02).abs() < 1e-16);

@@ -1,5 +1,6 @@
 //! [`Momentum`]: gradient descent with a velocity.
 
+use crate::optim::{InvalidHyperparameter, UpdateError, checked_update, decay, positive, valid};
 use crate::{Optimizer, Parameters, Scalar};
 
 /// Momentum SGD: `v ← α·v - lr·dW`, then `W ← W + v`.
@@ -16,8 +17,8 @@ use crate::{Optimizer, Parameters, Scalar};
 /// let mut layer: Affine<1, 1, f64> = Affine::new(Matrix::new([[1.0]]), Matrix::new([[0.0]]));
 /// let gradient = AffineGradient { d_weights: Matrix::new([[1.0]]), d_bias: Matrix::new([[-2.0]]) };
 /// let mut momentum = Momentum::new(0.5, 0.75);
-/// momentum.step(&mut layer, &gradient); // v = -0.5, W = 0.5
-/// momentum.step(&mut layer, &gradient); // v = 0.75 · -0.5 - 0.5 = -0.875, W = -0.375
+/// momentum.step(&mut layer, &gradient).unwrap(); // v = -0.5, W = 0.5
+/// momentum.step(&mut layer, &gradient).unwrap(); // v = 0.75 · -0.5 - 0.5 = -0.875, W = -0.375
 /// assert_eq!(layer.weights, Matrix::new([[-0.375]]));
 /// assert_eq!(layer.bias, Matrix::new([[2.75]])); // v = 1, then 1.75
 /// ```
@@ -30,14 +31,30 @@ pub struct Momentum<G, T = f32> {
     velocity: G,
 }
 
-impl<G: Default, T> Momentum<G, T> {
+impl<G: Default, T: Scalar> Momentum<G, T> {
     /// Momentum with learning rate `lr` and momentum `α`, starting at rest.
+    ///
+    /// # Panics
+    ///
+    /// If `lr` is not finite and positive or `α` is not in `[0, 1)`; use
+    /// [`try_new`](Momentum::try_new) for values from outside the program.
+    #[track_caller]
     pub fn new(learning_rate: T, momentum: T) -> Self {
-        Self {
-            learning_rate,
-            momentum,
+        valid(Self::try_new(learning_rate, momentum))
+    }
+
+    /// Momentum with learning rate `lr` and momentum `α`, if `lr` is finite
+    /// and positive and `α` is in `[0, 1)`.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidHyperparameter`] naming the first value out of range.
+    pub fn try_new(learning_rate: T, momentum: T) -> Result<Self, InvalidHyperparameter<T>> {
+        Ok(Self {
+            learning_rate: positive("learning rate", learning_rate)?,
+            momentum: decay("momentum", momentum)?,
             velocity: G::default(),
-        }
+        })
     }
 }
 
@@ -82,19 +99,13 @@ where
     T: Scalar,
 {
     #[inline]
-    fn step(&mut self, parameters: &mut P, gradient: &G) {
+    fn step(&mut self, parameters: &mut P, gradient: &G) -> Result<(), UpdateError> {
         let (lr, alpha) = (self.learning_rate, self.momentum);
-        parameters.update(
-            gradient,
-            [&mut self.velocity],
-            &mut |w: &mut [T], d_w: &[T], [v]: [&mut [T]; 1]| {
-                for ((w, &d), v) in w.iter_mut().zip(d_w).zip(v.iter_mut()) {
-                    // v ← αv - lr·dW; W ← W + v
-                    *v = alpha * *v - lr * d;
-                    *w = *w + *v;
-                }
-            },
-        );
+        checked_update(parameters, gradient, [&mut self.velocity], |w, d, [v]| {
+            // v ← αv - lr·dW; W ← W + v
+            let v = alpha * v - lr * d;
+            (w + v, [v])
+        })
     }
 }
 
@@ -132,7 +143,7 @@ mod tests {
         // lr = 0.5, α = 0.75, all dyadic: every value below is exact.
         let mut net = net();
         let mut optimizer = Momentum::new(0.5, 0.75);
-        optimizer.step(&mut net, &gradient(1.0));
+        optimizer.step(&mut net, &gradient(1.0)).unwrap();
         // v = -lr·g = [-0.5, 1], [-2]; [-0.25], [0.125]
         let (first, _, second) = net.layers;
         assert_eq!(first.weights, Matrix::new([[0.5], [3.0]]));
@@ -140,7 +151,7 @@ mod tests {
         assert_eq!(second.weights, Matrix::new([[-1.25]]));
         assert_eq!(second.bias, Matrix::new([[0.125]]));
 
-        optimizer.step(&mut net, &gradient(2.0));
+        optimizer.step(&mut net, &gradient(2.0)).unwrap();
         // v = 0.75 v - 0.5 (2g) = -1.375 g: [-1.375, 2.75], [-5.5]; [-0.6875], [0.34375]
         let (first, _, second) = net.layers;
         assert_eq!(first.weights, Matrix::new([[-0.875], [5.75]]));
@@ -157,8 +168,8 @@ mod tests {
         let mut momentum = Momentum::new(0.1, 0.0);
         let mut sgd = crate::Sgd::new(0.1);
         for scale in [1.0, -3.0, 0.5] {
-            momentum.step(&mut a, &gradient(scale));
-            sgd.step(&mut b, &gradient(scale));
+            momentum.step(&mut a, &gradient(scale)).unwrap();
+            sgd.step(&mut b, &gradient(scale)).unwrap();
         }
         assert_eq!(a, b);
     }

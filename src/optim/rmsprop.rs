@@ -1,5 +1,6 @@
 //! [`RmsProp`]: AdaGrad with a memory that fades.
 
+use crate::optim::{InvalidHyperparameter, UpdateError, checked_update, decay, positive, valid};
 use crate::{Optimizer, Parameters, Scalar};
 
 /// RMSProp: `h ← ρ·h + (1 - ρ)·dW²`, then `W ← W - lr·dW / (√h + 1e-7)`.
@@ -16,7 +17,7 @@ use crate::{Optimizer, Parameters, Scalar};
 /// let mut layer: Affine<1, 1, f64> = Affine::new(Matrix::new([[1.0]]), Matrix::new([[0.0]]));
 /// let gradient = AffineGradient { d_weights: Matrix::new([[2.0]]), d_bias: Matrix::new([[0.0]]) };
 /// let mut rmsprop = RmsProp::new(0.5, 0.75);
-/// rmsprop.step(&mut layer, &gradient);
+/// rmsprop.step(&mut layer, &gradient).unwrap();
 /// // h = 0.25 · 4 = 1, W = 1 - 0.5 · 2 / (1 + 1e-7) ≈ 0
 /// assert_eq!(rmsprop.mean_square().d_weights, Matrix::new([[1.0]]));
 /// assert!(layer.weights[(0, 0)].abs() < 1e-6);
@@ -31,14 +32,30 @@ pub struct RmsProp<G, T = f32> {
     mean_square: G,
 }
 
-impl<G: Default, T> RmsProp<G, T> {
+impl<G: Default, T: Scalar> RmsProp<G, T> {
     /// RMSProp with learning rate `lr` and decay rate `ρ`, with no history.
+    ///
+    /// # Panics
+    ///
+    /// If `lr` is not finite and positive or `ρ` is not in `[0, 1)`; use
+    /// [`try_new`](RmsProp::try_new) for values from outside the program.
+    #[track_caller]
     pub fn new(learning_rate: T, decay_rate: T) -> Self {
-        Self {
-            learning_rate,
-            decay_rate,
+        valid(Self::try_new(learning_rate, decay_rate))
+    }
+
+    /// RMSProp with learning rate `lr` and decay rate `ρ`, if `lr` is finite
+    /// and positive and `ρ` is in `[0, 1)`.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidHyperparameter`] naming the first value out of range.
+    pub fn try_new(learning_rate: T, decay_rate: T) -> Result<Self, InvalidHyperparameter<T>> {
+        Ok(Self {
+            learning_rate: positive("learning rate", learning_rate)?,
+            decay_rate: decay("decay rate", decay_rate)?,
             mean_square: G::default(),
-        }
+        })
     }
 }
 
@@ -84,20 +101,19 @@ where
     T: Scalar,
 {
     #[inline]
-    fn step(&mut self, parameters: &mut P, gradient: &G) {
+    fn step(&mut self, parameters: &mut P, gradient: &G) -> Result<(), UpdateError> {
         let (lr, rho) = (self.learning_rate, self.decay_rate);
         let epsilon = T::from_f64(1e-7);
-        parameters.update(
+        checked_update(
+            parameters,
             gradient,
             [&mut self.mean_square],
-            &mut |w: &mut [T], d_w: &[T], [h]: [&mut [T]; 1]| {
-                for ((w, &d), h) in w.iter_mut().zip(d_w).zip(h.iter_mut()) {
-                    // h ← ρh + (1 - ρ)dW²; W ← W - lr·dW / (√h + ε)
-                    *h = rho * *h + (T::one() - rho) * d * d;
-                    *w = *w - lr * d / (h.sqrt() + epsilon);
-                }
+            |w, d, [h]| {
+                // h ← ρh + (1 - ρ)dW²; W ← W - lr·dW / (√h + ε)
+                let h = rho * h + (T::one() - rho) * d * d;
+                (w - lr * d / (h.sqrt() + epsilon), [h])
             },
-        );
+        )
     }
 }
 
@@ -115,12 +131,12 @@ mod tests {
             d_bias: Matrix::new([[0.0]]),
         };
 
-        optimizer.step(&mut layer, &gradient(2.0));
+        optimizer.step(&mut layer, &gradient(2.0)).unwrap();
         // h = 0.25·4 = 1; W = 1 - 0.5·2/(1 + 1e-7) = 9.9999990000001e-8
         assert_eq!(optimizer.mean_square().d_weights, Matrix::new([[1.0]]));
         assert!((layer.weights[(0, 0)] - 9.999_999_000_000_1e-8).abs() < 1e-15);
 
-        optimizer.step(&mut layer, &gradient(-2.0));
+        optimizer.step(&mut layer, &gradient(-2.0)).unwrap();
         // h = 0.75·1 + 0.25·4 = 1.75; W += 0.5·2/(√1.75 + 1e-7)
         assert_eq!(optimizer.mean_square().d_weights, Matrix::new([[1.75]]));
         assert!((layer.weights[(0, 0)] - 0.755_928_988_875_591_6).abs() < 1e-15);
@@ -138,7 +154,7 @@ mod tests {
                 d_weights: Matrix::new([[g]]),
                 d_bias: Matrix::zeros(),
             };
-            optimizer.step(&mut layer, &gradient);
+            optimizer.step(&mut layer, &gradient).unwrap();
             assert!((before - layer.weights[(0, 0)] - 0.25).abs() < 1e-5);
         }
     }

@@ -1,5 +1,6 @@
 //! [`Sgd`]: stochastic gradient descent.
 
+use crate::optim::{InvalidHyperparameter, UpdateError, checked_update, positive, valid};
 use crate::{Optimizer, Parameters, Scalar};
 
 /// Stochastic gradient descent: `W ← W - lr · dW`.
@@ -12,7 +13,7 @@ use crate::{Optimizer, Parameters, Scalar};
 ///
 /// let mut layer: Affine<1, 2> = Affine::new(Matrix::new([[1.0, 1.0]]), Matrix::zeros());
 /// let gradient = AffineGradient { d_weights: Matrix::new([[4.0, -4.0]]), d_bias: Matrix::zeros() };
-/// Sgd::new(0.25).step(&mut layer, &gradient);
+/// Sgd::new(0.25).step(&mut layer, &gradient).unwrap();
 /// assert_eq!(layer.weights, Matrix::new([[0.0, 2.0]]));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -21,10 +22,34 @@ pub struct Sgd<T = f32> {
     pub learning_rate: T,
 }
 
-impl<T> Sgd<T> {
+impl<T: Scalar> Sgd<T> {
     /// SGD with the given learning rate.
-    pub const fn new(learning_rate: T) -> Self {
-        Self { learning_rate }
+    ///
+    /// # Panics
+    ///
+    /// If the learning rate is not finite and positive; use
+    /// [`try_new`](Sgd::try_new) for values from outside the program.
+    #[track_caller]
+    pub fn new(learning_rate: T) -> Self {
+        valid(Self::try_new(learning_rate))
+    }
+
+    /// SGD with the given learning rate, if it is finite and positive.
+    ///
+    /// ```
+    /// use constnet::Sgd;
+    /// assert!(Sgd::try_new(0.1_f32).is_ok());
+    /// let error = Sgd::try_new(f32::NAN).unwrap_err();
+    /// assert_eq!(error.to_string(), "learning rate = NaN is not valid: it must be finite and greater than 0");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidHyperparameter`] naming the learning rate.
+    pub fn try_new(learning_rate: T) -> Result<Self, InvalidHyperparameter<T>> {
+        Ok(Self {
+            learning_rate: positive("learning rate", learning_rate)?,
+        })
     }
 }
 
@@ -37,14 +62,10 @@ impl<T: Scalar> Default for Sgd<T> {
 
 impl<P: Parameters<T>, T: Scalar> Optimizer<P, T> for Sgd<T> {
     #[inline]
-    fn step(&mut self, parameters: &mut P, gradient: &P::Gradient) {
+    fn step(&mut self, parameters: &mut P, gradient: &P::Gradient) -> Result<(), UpdateError> {
         let lr = self.learning_rate;
-        parameters.update(gradient, [], &mut |w: &mut [T], d_w: &[T], []| {
-            for (w, &d) in w.iter_mut().zip(d_w) {
-                // W ← W - lr · dW
-                *w = *w - lr * d;
-            }
-        });
+        // W ← W - lr · dW
+        checked_update(parameters, gradient, [], |w, d, []| (w - lr * d, []))
     }
 }
 
@@ -71,7 +92,7 @@ mod tests {
                 d_bias: Matrix::new([[0.5]]),
             },
         );
-        Sgd::new(0.1).step(&mut net, &gradient);
+        Sgd::new(0.1).step(&mut net, &gradient).unwrap();
         let (first, _, second) = net.layers;
         assert_eq!(first.weights, Matrix::new([[0.9, 0.8], [0.7, 0.6]]));
         assert_eq!(first.bias, Matrix::new([[1.1, 1.2]]));
@@ -91,7 +112,7 @@ mod tests {
         let before = Mse.value(&net.predict(&x), &t);
         let mut workspace = crate::Workspace::new();
         net.gradient(&mut workspace, &x, &t, &Mse).unwrap();
-        Sgd::new(0.05).step(&mut net, workspace.gradient());
+        Sgd::new(0.05).step(&mut net, workspace.gradient()).unwrap();
         let after = Mse.value(&net.predict(&x), &t);
         assert!(after < before, "{after} >= {before}");
         // dL/dw = (2/2)(Σ (w x - t) x) = (0.5 - 2) + (1 - 4) 2 = -7.5, db = -1.5 - 3 = -4.5
