@@ -8,7 +8,21 @@
 //!
 //! Run it with `cargo run --release --example seed_gradients`.
 
+use std::process::ExitCode;
+
 use constnet::{Affine, Identity, Matrix, Mse, Network, Relu, Workspace};
+
+#[path = "support/cli.rs"]
+mod cli;
+
+const USAGE: &str = "\
+usage: seed_gradients
+
+Prints one backward pass of a fixed 4-6-6-6-1 ReLU network under mean
+squared error, in f64, as JSON lines on stdout: the output Y, the loss,
+then dW1, dB1, ..., dW4, dB4, each with its shape and its data in row-major
+order. Nothing else goes to stdout, so it can be piped to a comparison.
+";
 
 type Net = Network<(
     Affine<4, 6, f64>,
@@ -73,15 +87,25 @@ fn print_json<const R: usize, const C: usize>(name: &str, matrix: &Matrix<R, C, 
     );
 }
 
-fn main() {
+fn main() -> ExitCode {
+    if let Err(code) = cli::no_options(USAGE) {
+        return code;
+    }
+    eprintln!(
+        "seed_gradients: stdout holds 10 JSON lines, the output Y, the loss, then dW1, dB1, ..., dW4, dB4 of one backward pass"
+    );
     let x = Matrix::new([[-1.086, 0.997, 0.283, -1.506]]);
     let t = Matrix::new([[-0.579]]);
 
     let y = NET.predict(&x);
     let mut workspace = Workspace::new();
-    let loss = NET
-        .gradient(&mut workspace, &x, &t, &Mse)
-        .expect("the loss of this network is finite");
+    let loss = match NET.gradient(&mut workspace, &x, &t, &Mse) {
+        Ok(loss) => loss,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let (d1, (), d2, (), d3, (), d4, ()) = *workspace.gradient();
 
     print_json("Y", &y);
@@ -94,4 +118,5 @@ fn main() {
     print_json("dB3", &d3.d_bias);
     print_json("dW4", &d4.d_weights);
     print_json("dB4", &d4.d_bias);
+    ExitCode::SUCCESS
 }

@@ -4,15 +4,30 @@
 //!
 //! Run it with `cargo run --release --example sigmoid`.
 
+use std::process::ExitCode;
+
 use constnet::{Affine, Matrix, Mse, Network, Sgd, Sigmoid};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+
+#[path = "support/cli.rs"]
+mod cli;
 
 type Net = Network<(Affine<3, 4>, Sigmoid, Affine<4, 1>, Sigmoid)>;
 
 const STEPS: usize = 10_000;
 
-fn main() {
+const USAGE: &str = "\
+usage: sigmoid
+
+Trains a 3-4-1 sigmoid network (the third input always 1) on XOR with SGD at
+learning rate 1 for 10,000 steps, and prints its outputs before and after.
+";
+
+fn main() -> ExitCode {
+    if let Err(code) = cli::no_options(USAGE) {
+        return code;
+    }
     let mut rng = StdRng::seed_from_u64(1);
     let mut net: Net = Network::new((
         Affine::xavier(&mut rng),
@@ -33,12 +48,13 @@ fn main() {
     let before = net.predict(&inputs);
     let mut loss = 0.0;
     for _ in 0..STEPS {
-        loss = net
-            .train_step(&inputs, &targets, &Mse, &mut sgd)
-            .unwrap_or_else(|error| {
-                eprintln!("{error}");
-                std::process::exit(1);
-            });
+        loss = match net.train_step(&inputs, &targets, &Mse, &mut sgd) {
+            Ok(loss) => loss,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
     }
     let after = net.predict(&inputs);
 
@@ -56,4 +72,5 @@ fn main() {
             after[(r, 0)]
         );
     }
+    ExitCode::SUCCESS
 }

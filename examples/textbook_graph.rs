@@ -4,9 +4,26 @@
 //!
 //! Run it with `cargo run --release --example textbook_graph`.
 
+use std::process::ExitCode;
+
 use constnet::graph::{Add, Mul};
 
-fn main() {
+#[path = "support/cli.rs"]
+mod cli;
+
+const USAGE: &str = "\
+usage: textbook_graph
+
+Prints the textbook's shopping example, forward and backward through its
+multiplication and addition nodes: the price of two apples (and of two
+apples and three oranges) with 10 % tax, and its derivative with respect to
+every input.
+";
+
+fn main() -> ExitCode {
+    if let Err(code) = cli::no_options(USAGE) {
+        return code;
+    }
     // Two apples at 100 each, taxed at 1.1.
     let (apple_price, apple_count, tax) = (100.0_f64, 2.0, 1.1);
     let (mut apples, mut taxed) = (Mul::new(), Mul::new());
@@ -41,4 +58,5 @@ fn main() {
     println!("  d price / d orange price = {d_orange_price}");
     println!("  d price / d orange count = {d_orange_count}");
     println!("  d price / d tax          = {d_tax}");
+    ExitCode::SUCCESS
 }

@@ -151,6 +151,7 @@ extern crate std;
 pub mod bake;
 pub mod data;
 pub mod graph;
+pub mod prelude;
 pub mod weights;
 
 mod gradcheck;
@@ -185,3 +186,25 @@ pub use step_error::StepError;
 pub use workspace::{Activations, Workspace};
 #[cfg(feature = "alloc")]
 pub use zeroable::Zeroable;
+
+/// The `rand` crate the library is built with, version 0.9: seed generators
+/// through it (`constnet::rand::SeedableRng`, and with the `std` feature
+/// `constnet::rand::rngs::StdRng`) and they have the traits that
+/// [`Init`] and [`Affine::xavier`] take. A `rand` of another major version
+/// in your own `Cargo.toml` (`cargo add rand` picks the newest, 0.10) has
+/// traits of the same names that are not these: its generators are not
+/// accepted.
+///
+/// ```
+/// use constnet::Affine;
+/// use constnet::rand::{SeedableRng, rngs::StdRng};
+///
+/// let layer: Affine<3, 2> = Affine::he(&mut StdRng::seed_from_u64(1));
+/// assert_ne!(layer.weights, constnet::Matrix::zeros());
+/// ```
+pub use rand;
+
+// The README's examples are compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}

@@ -1,36 +1,68 @@
 //! The examples, run as programs and held to what they promise: XOR's four
-//! answers, the textbook's shopping graph, and the seed network's gradients
-//! against a reference computed here from scratch.
+//! answers, the textbook's shopping graph, the seed network's gradients
+//! against a reference computed here from scratch, the digits' accuracy to
+//! the last digit, MNIST's curves as SVG, and every example's `--help`. The
+//! examples' shared printing is tested here too, as a module.
 
-use std::process::Command;
+use std::path::PathBuf;
+use std::process::{Command, Output};
 
-/// Runs the example `name` and returns its stdout.
-fn run_example(name: &str) -> String {
+// The examples' shared module, compiled here as it is there; each test uses
+// a part of it.
+#[allow(dead_code)]
+#[path = "../examples/support/mod.rs"]
+mod support;
+
+/// Builds the example `name` (in release when `release` or when the tests
+/// themselves are) and returns the path of its binary.
+fn build_example(name: &str, release: bool) -> PathBuf {
     let mut path = std::env::current_exe().expect("test binary path");
     path.pop(); // the test binary
     path.pop(); // deps/
     // `cargo test` builds the examples, but not when it runs only this file.
-    let profile = path.file_name().and_then(|p| p.to_str()) == Some("release");
+    let tests_in_release = path.file_name().and_then(|p| p.to_str()) == Some("release");
     let mut build = Command::new(env!("CARGO"));
     build.args(["build", "--quiet", "--example", name]);
-    if profile {
+    if release || tests_in_release {
         build.arg("--release");
     }
     assert!(
         build.status().expect("cargo runs").success(),
         "building {name} failed"
     );
+    if release && !tests_in_release {
+        path.pop(); // debug/
+        path.push("release");
+    }
     path.push("examples");
     path.push(name);
-    let output = Command::new(&path)
+    path
+}
+
+/// Runs the example `name` with `args` and returns what it did.
+fn run_with(name: &str, args: &[&str], release: bool) -> Output {
+    let path = build_example(name, release);
+    Command::new(&path)
+        .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", path.display()));
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", path.display()))
+}
+
+/// Runs the example `name` with `args`, checks that it succeeded, and
+/// returns its stdout.
+fn stdout_of(name: &str, args: &[&str], release: bool) -> String {
+    let output = run_with(name, args, release);
     assert!(
         output.status.success(),
         "{name} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// Runs the example `name` without arguments and returns its stdout.
+fn run_example(name: &str) -> String {
+    stdout_of(name, &[], false)
 }
 
 #[test]
@@ -307,4 +339,416 @@ fn custom_layers_pass_their_gradient_checks_and_learn_the_digits() {
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("last line {last:?}"));
     assert!(accuracy > 0.95, "{last}");
+}
+
+#[test]
+fn seed_gradients_says_on_stderr_what_its_stdout_holds() {
+    let output = run_with("seed_gradients", &[], false);
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).expect("UTF-8");
+    assert_eq!(
+        stderr,
+        "seed_gradients: stdout holds 10 JSON lines, the output Y, the loss, \
+         then dW1, dB1, ..., dW4, dB4 of one backward pass\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 10);
+}
+
+/// The examples that take `--help` (all but `xor` and `custom_layer`).
+const WITH_HELP: [&str; 5] = [
+    "digits",
+    "mnist",
+    "seed_gradients",
+    "sigmoid",
+    "textbook_graph",
+];
+
+#[test]
+fn every_example_prints_its_usage_on_help_and_exits_2_on_unknown_arguments() {
+    for name in WITH_HELP {
+        let help = run_with(name, &["--help"], false);
+        assert_eq!(help.status.code(), Some(0), "{name} --help");
+        let usage = String::from_utf8(help.stdout).expect("UTF-8");
+        assert!(
+            usage.starts_with(&format!("usage: {name}")),
+            "{name} --help printed {usage:?}"
+        );
+        assert!(
+            usage.ends_with('\n') && usage.lines().count() >= 3,
+            "{usage:?}"
+        );
+        assert!(help.stderr.is_empty(), "{name} --help wrote to stderr");
+        // `-h` says the same, wherever it is.
+        let short = run_with(name, &["--bogus", "-h"], false);
+        assert_eq!(short.status.code(), Some(0), "{name} -h");
+        assert_eq!(String::from_utf8_lossy(&short.stdout), usage);
+
+        let wrong = run_with(name, &["--bogus"], false);
+        assert_eq!(wrong.status.code(), Some(2), "{name} --bogus");
+        assert!(wrong.stdout.is_empty(), "{name} --bogus wrote to stdout");
+        let stderr = String::from_utf8(wrong.stderr).expect("UTF-8");
+        assert_eq!(
+            stderr,
+            format!("error: unknown argument `--bogus`\n{usage}"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn options_that_need_a_value_say_so() {
+    let output = run_with("mnist", &["--epochs"], false);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: --epochs needs a value\nusage: mnist"),
+        "{stderr}"
+    );
+    let output = run_with("mnist", &["--epochs", "many"], false);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: --epochs: `many` is not a valid value\n"),
+        "{stderr}"
+    );
+    let output = run_with("digits", &["--optimizer", "lbfgs"], false);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: unknown optimizer `lbfgs` (expected sgd|momentum|adagrad|rmsprop|adam)\n"
+    );
+}
+
+/// The number after `label ` in `line`.
+fn number_after(line: &str, label: &str) -> f64 {
+    let rest = line
+        .split(label)
+        .nth(1)
+        .unwrap_or_else(|| panic!("{label:?} in {line:?}"));
+    rest.split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a number after {label:?} in {line:?}"))
+}
+
+#[test]
+fn digits_reaches_the_documented_accuracy_bit_for_bit() {
+    // In release: the figures are the ones README.md and docs/optimizers.md
+    // print, and the release build makes this quick.
+    let out = stdout_of("digits", &[], true);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.last(), Some(&"test accuracy: 0.989"));
+    let epochs: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("epoch "))
+        .collect();
+    assert_eq!(epochs.len(), 30);
+    assert_eq!(
+        epochs[0],
+        "epoch  1/30 [--------------------] loss 1.8131  train accuracy 0.815  test accuracy 0.817"
+    );
+    assert_eq!(
+        epochs[29],
+        "epoch 30/30 [####################] loss 0.0294  train accuracy 0.997  test accuracy 0.989"
+    );
+    assert!(
+        out.contains("weights saved to 19288 bytes and reloaded: the same network, bit for bit")
+    );
+    // The confusion matrix counts the 360 test images, 356 of them right.
+    let table: Vec<Vec<usize>> = lines
+        .iter()
+        .skip_while(|l| !l.starts_with("test confusion matrix"))
+        .skip(2)
+        .take(10)
+        .map(|l| {
+            l.split_whitespace()
+                .skip(1)
+                .map(|n| n.parse().unwrap())
+                .collect()
+        })
+        .collect();
+    let total: usize = table.iter().flatten().sum();
+    let correct: usize = (0..10).map(|d| table[d][d]).sum();
+    assert_eq!((total, correct), (360, 356));
+}
+
+/// The points of a `<polyline>`, as `(x, y)` pairs.
+fn points(polyline: roxmltree::Node<'_, '_>) -> Vec<(f64, f64)> {
+    polyline
+        .attribute("points")
+        .expect("a points attribute")
+        .split_whitespace()
+        .map(|pair| {
+            let (x, y) = pair.split_once(',').expect("x,y");
+            (x.parse().expect("a number"), y.parse().expect("a number"))
+        })
+        .collect()
+}
+
+#[test]
+fn mnist_trains_and_plots_its_curves_as_svg() {
+    let dir = std::env::temp_dir().join(format!("constnet-mnist-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let plot = dir.join("curves.svg");
+    // In release: a debug build takes minutes over 784-wide products.
+    let out = stdout_of(
+        "mnist",
+        &[
+            "--epochs",
+            "3",
+            "--plot",
+            plot.to_str().expect("a UTF-8 path"),
+        ],
+        true,
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    let epochs: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("epoch "))
+        .collect();
+    assert_eq!(epochs.len(), 3, "{out}");
+    assert!(
+        epochs[2].starts_with("epoch   3/3 [####################] loss "),
+        "{}",
+        epochs[2]
+    );
+    let losses: Vec<f64> = epochs.iter().map(|l| number_after(l, "loss ")).collect();
+    let train: Vec<f64> = epochs
+        .iter()
+        .map(|l| number_after(l, "train accuracy "))
+        .collect();
+    let test: Vec<f64> = epochs
+        .iter()
+        .map(|l| number_after(l, "test accuracy "))
+        .collect();
+    // ln 10 = 2.30 untrained; three epochs of SGD bring it well down and the
+    // accuracy well up.
+    assert!(
+        losses[0] < 2.3 && losses[2] < losses[1] && losses[1] < losses[0],
+        "{losses:?}"
+    );
+    assert!(train[2] > 0.85 && test[2] > 0.85, "{train:?} {test:?}");
+    let last = lines.last().expect("output");
+    let accuracy = last.strip_prefix("test accuracy: ").expect("the last line");
+    assert_eq!(accuracy.len(), 5, "three decimals: {last}");
+    assert_eq!(accuracy, format!("{:.3}", test[2]));
+
+    let text = std::fs::read_to_string(&plot).expect("the SVG file");
+    std::fs::remove_dir_all(&dir).expect("removing the temporary directory");
+    let document = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let svg = document.root_element();
+    assert_eq!(svg.tag_name().name(), "svg");
+    assert_eq!(
+        svg.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
+    let view_box: Vec<f64> = svg
+        .attribute("viewBox")
+        .expect("a viewBox")
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert_eq!(view_box.len(), 4);
+    let polylines: Vec<_> = svg
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .collect();
+    let names: Vec<&str> = polylines
+        .iter()
+        .map(|p| {
+            let title = p
+                .children()
+                .find(|c| c.has_tag_name("title"))
+                .expect("a title");
+            title.text().expect("a name")
+        })
+        .collect();
+    assert_eq!(names, ["training loss", "train accuracy", "test accuracy"]);
+    for polyline in &polylines {
+        let points = points(*polyline);
+        assert_eq!(points.len(), 3, "one point per epoch");
+        assert!(
+            points.windows(2).all(|p| p[0].0 < p[1].0),
+            "epochs left to right"
+        );
+        for &(x, y) in &points {
+            assert!((0.0..=view_box[2]).contains(&x) && (0.0..=view_box[3]).contains(&y));
+        }
+    }
+    // The loss falls epoch by epoch, from the top of its panel (the largest
+    // value) to the bottom (the smallest); lower on screen is a larger y.
+    let loss = points(polylines[0]);
+    let frame = polylines[0]
+        .parent()
+        .expect("a panel")
+        .children()
+        .find(|n| n.has_tag_name("rect"))
+        .expect("the panel's frame");
+    let top: f64 = frame.attribute("y").unwrap().parse().unwrap();
+    let height: f64 = frame.attribute("height").unwrap().parse().unwrap();
+    assert!((loss[0].1 - top).abs() < 0.01, "{loss:?} from {top}");
+    assert!(
+        (loss[2].1 - (top + height)).abs() < 0.01,
+        "{loss:?} to {}",
+        top + height
+    );
+    // The first loss on a log scale, between: ln-interpolated.
+    let depth = (losses[0].ln() - losses[1].ln()) / (losses[0].ln() - losses[2].ln());
+    assert!((loss[1].1 - (top + depth * height)).abs() < 0.5, "{loss:?}");
+}
+
+#[test]
+fn a_progress_bar_is_filled_in_proportion() {
+    use support::progress::progress_bar;
+    assert_eq!(progress_bar(0, 30, 10), "[----------]");
+    assert_eq!(progress_bar(14, 30, 10), "[####------]");
+    assert_eq!(progress_bar(29, 30, 10), "[#########-]");
+    assert_eq!(progress_bar(30, 30, 10), "[##########]");
+    assert_eq!(progress_bar(0, 0, 4), "[####]");
+}
+
+#[test]
+fn a_chart_puts_each_value_on_its_row() {
+    use support::chart::chart;
+    use support::curves::{Panel, Scale, Series};
+    // Halving each epoch: one row apart on a log scale.
+    let values = [8.0, 4.0, 2.0, 1.0];
+    let loss = Panel {
+        title: "loss",
+        scale: Scale::Log,
+        decimals: 4,
+        series: vec![Series {
+            name: "loss",
+            marker: '*',
+            values: &values,
+        }],
+    };
+    assert_eq!(
+        chart(&loss, 4),
+        concat!(
+            "loss\n",
+            " 8.0000 |*\n",
+            "        | *\n",
+            "        |  *\n",
+            " 1.0000 |   *\n",
+            "        +----\n",
+            "         1  4\n",
+        )
+    );
+    // Two curves on a linear scale, the second drawn over the first.
+    let (train, test) = ([0.5, 0.75, 1.0], [0.5, 0.5, 0.75]);
+    let accuracy = Panel {
+        title: "accuracy",
+        scale: Scale::Linear,
+        decimals: 3,
+        series: vec![
+            Series {
+                name: "train",
+                marker: 'o',
+                values: &train,
+            },
+            Series {
+                name: "test",
+                marker: '+',
+                values: &test,
+            },
+        ],
+    };
+    assert_eq!(
+        chart(&accuracy, 3),
+        concat!(
+            "accuracy (o: train, +: test)\n",
+            "  1.000 |  o\n",
+            "        | o+\n",
+            "  0.500 |++\n",
+            "        +---\n",
+            "         1 3\n",
+        )
+    );
+}
+
+#[test]
+fn a_long_run_is_charted_in_at_most_60_columns() {
+    use support::chart::{MAX_COLUMNS, chart};
+    use support::curves::{Panel, Scale, Series};
+    // 125 epochs rising linearly from 1 to 125.
+    let values: Vec<f64> = (1..=125).map(f64::from).collect();
+    let panel = Panel {
+        title: "rising",
+        scale: Scale::Linear,
+        decimals: 0,
+        series: vec![Series {
+            name: "epoch",
+            marker: '*',
+            values: &values,
+        }],
+    };
+    let text = chart(&panel, 5);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + 5 + 2);
+    assert_eq!(lines[6], format!("        +{}", "-".repeat(MAX_COLUMNS)));
+    assert_eq!(lines[7], format!("         1{:>59}", 125));
+    // The first column is epoch 1 (bottom row), the last epoch 125 (top row).
+    assert!(lines[5].starts_with("      1 |*"), "{text}");
+    assert_eq!(lines[1].len(), "    125 |".len() + MAX_COLUMNS);
+    assert!(lines[1].ends_with('*'));
+    // Every column has its one point.
+    let stars: usize = lines[1..6].iter().map(|l| l.matches('*').count()).sum();
+    assert_eq!(stars, MAX_COLUMNS);
+}
+
+#[test]
+fn an_optimizer_choice_steps_as_the_optimizer_itself() {
+    use constnet::{Adam, Affine, AffineGradient, Matrix, Momentum, Optimizer};
+    use support::optimizer::{OptimizerChoice, Settings};
+    type Layer = Affine<2, 1>;
+    let start = Layer::new(Matrix::new([[0.5], [-0.25]]), Matrix::new([[0.125]]));
+    let gradients = [
+        AffineGradient {
+            d_weights: Matrix::new([[1.0], [-2.0]]),
+            d_bias: Matrix::new([[0.5]]),
+        },
+        AffineGradient {
+            d_weights: Matrix::new([[0.25], [3.0]]),
+            d_bias: Matrix::new([[-1.0]]),
+        },
+    ];
+    let settings = Settings::textbook();
+    let mut chosen =
+        OptimizerChoice::<AffineGradient<2, 1>>::new("adam", &settings, Some(0.01)).unwrap();
+    assert_eq!(chosen.describe(), "Adam (lr 0.01, β₁ 0.9, β₂ 0.999)");
+    let mut direct = Adam::new(0.01, 0.9, 0.999);
+    let (mut a, mut b) = (start, start);
+    for gradient in &gradients {
+        chosen.step(&mut a, gradient).unwrap();
+        direct.step(&mut b, gradient).unwrap();
+    }
+    assert_eq!(a, b);
+    assert_ne!(a, start);
+
+    let mut chosen =
+        OptimizerChoice::<AffineGradient<2, 1>>::new("momentum", &settings, None).unwrap();
+    assert_eq!(chosen.describe(), "Momentum (lr 0.01, α 0.9)");
+    let mut direct = Momentum::new(0.01, 0.9);
+    let (mut a, mut b) = (start, start);
+    for gradient in &gradients {
+        chosen.step(&mut a, gradient).unwrap();
+        direct.step(&mut b, gradient).unwrap();
+    }
+    assert_eq!(a, b);
+    // Plain SGD by hand: w - lr dW.
+    let mut sgd =
+        OptimizerChoice::<AffineGradient<2, 1>>::new("sgd", &settings, Some(0.5)).unwrap();
+    let mut layer = start;
+    sgd.step(&mut layer, &gradients[0]).unwrap();
+    assert_eq!(
+        layer,
+        Layer::new(Matrix::new([[0.0], [0.75]]), Matrix::new([[-0.125]]))
+    );
+    assert_eq!(
+        OptimizerChoice::<AffineGradient<2, 1>>::new("nesterov", &settings, None).unwrap_err(),
+        "unknown optimizer `nesterov` (expected sgd|momentum|adagrad|rmsprop|adam)"
+    );
 }

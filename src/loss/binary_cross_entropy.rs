@@ -24,6 +24,30 @@ use crate::{Loss, Matrix, Scalar, math};
 /// assert!(BinaryCrossEntropy.value(&saturated, &Matrix::new([[1.0]])).is_finite());
 /// ```
 ///
+/// # Pitfalls
+///
+/// The predictions must be probabilities: the network must end in a
+/// [`Sigmoid`](crate::Sigmoid). Raw scores (an [`Affine`](crate::Affine)'s
+/// output) outside `[0, 1]` are clamped, so a score below 0 for a target of
+/// 1 (or above 1 for a target of 0) costs `-ln ε`, 15.94 in `f32` (36.04 in
+/// `f64`), however far it is, and its gradient, taken at the clamped value,
+/// is about `1/ε`: the steps are huge, the scores jump past the clamp, and
+/// the loss stays at about 15.94 per wrong output instead of falling. Put a
+/// `Sigmoid` last (or use [`Mse`](crate::Mse) for scores that are not
+/// probabilities).
+///
+/// ```
+/// use constnet::{BinaryCrossEntropy, Loss, Matrix};
+///
+/// let (scores, targets) = (Matrix::new([[-3.0_f32, 40.0]]), Matrix::new([[1.0, 0.0]]));
+/// let loss = BinaryCrossEntropy.value(&scores, &targets);
+/// assert_eq!(loss, -2.0 * f32::EPSILON.ln()); // twice the clamp's loss, far or near
+/// assert!((loss / 2.0 - 15.94).abs() < 0.01);
+/// let mut d_scores = Matrix::zeros();
+/// BinaryCrossEntropy.gradient(&scores, &targets, &mut d_scores);
+/// assert!(d_scores[(0, 0)] < -1e6); // about -1/ε, divided by the batch
+/// ```
+///
 /// # Non-finite values
 ///
 /// - A NaN prediction or target makes the value NaN and that entry's

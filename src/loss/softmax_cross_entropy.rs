@@ -28,6 +28,28 @@ use crate::{Loss, Matrix, Scalar, math};
 /// assert_eq!(SoftmaxCrossEntropy.value(&huge, &Matrix::new([[0.0, 1.0]])), 2e4);
 /// ```
 ///
+/// # Pitfalls
+///
+/// The loss applies the softmax itself: the network must end in raw scores
+/// (an [`Affine`](crate::Affine)), not in a [`Softmax`](crate::Softmax)
+/// layer. After one, the softmax is taken twice: the probabilities, all in
+/// `[0, 1]`, are read as scores, whose softmax is never far from uniform, so
+/// even a network certain of the right class costs `ln(1 + (C - 1)/e)` per
+/// sample (0.55 for 3 classes, 1.46 for 10) and the gradient shrinks through
+/// both softmaxes: training stalls at that loss. Remove the `Softmax` layer;
+/// to read probabilities, apply it to the trained network's scores
+/// (`Softmax.predict(&net.predict(&x))`).
+///
+/// ```
+/// use constnet::{Layer, Loss, Matrix, Softmax, SoftmaxCrossEntropy};
+///
+/// // Right and all but certain, yet after a Softmax layer the loss is ln(1 + 2/e).
+/// let certain = Softmax.predict(&Matrix::new([[30.0_f64, -30.0, -30.0]]));
+/// let loss = SoftmaxCrossEntropy.value(&certain, &Matrix::new([[1.0, 0.0, 0.0]]));
+/// assert!((loss - (1.0 + 2.0 / 1.0_f64.exp()).ln()).abs() < 1e-12);
+/// assert!((loss - 0.5514).abs() < 1e-4);
+/// ```
+///
 /// # Non-finite values
 ///
 /// Row by row (one row's non-finite entries leave the other rows alone, but
