@@ -12,7 +12,7 @@
 //!   references computed on one host hold on every other.
 //! - With the `fma` feature, the x86-64 copies fuse each step (one rounding
 //!   instead of two): faster on cores whose multiplies and adds share
-//!   execution ports (most Intel cores), no faster on AMD Zen 5, where they
+//!   execution ports (many Intel cores), no faster on AMD Zen 5, where they
 //!   have their own (measured, see `x86_64.rs`). Large products then differ
 //!   from the portable kernel's in their last bits. It is a feature rather
 //!   than the default because the crate promises the same bits everywhere;

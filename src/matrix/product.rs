@@ -34,7 +34,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// same bits on every target and processor, `no_std` and Cortex-M
     /// included. The `fma` feature makes the x86-64 copies use fused
     /// multiply-adds instead (one rounding per step): faster on cores whose
-    /// multiplies and adds share execution ports, as on most Intel cores (on
+    /// multiplies and adds share execution ports, as on many Intel cores (on
     /// AMD Zen 5 it measured no faster), and large products then differ from
     /// the other paths in their last bits, by at most `2·γ_K·Σ_k |a·b|`
     /// per element (`γ_K = K·u / (1 - K·u)`, `u` the unit roundoff); products

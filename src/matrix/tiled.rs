@@ -68,14 +68,14 @@ impl MultiplyAdd for Unfused {
 
 /// The left operand of a product, seen one block of `M` output rows at a time.
 pub(super) trait Left<T> {
-    /// Rows `i0..i0 + M` of the left operand over depths `k0..k0 + kc`, one
-    /// depth at a time: item `k` is `[a(i0, k0 + k), ..., a(i0 + M - 1, k0 + k)]`.
-    fn depths<const M: usize>(
-        &self,
-        i0: usize,
-        k0: usize,
-        kc: usize,
-    ) -> impl Iterator<Item = [T; M]>;
+    /// Rows `i0..i0 + M` over depths `k0..k0 + kc` as `M` slices of length
+    /// `kc` (`a(i0 + i, k0 + k)` is `rows[i][k]`), when the operand is
+    /// stored that way.
+    fn rows<const M: usize>(&self, i0: usize, k0: usize, kc: usize) -> Option<[&[T]; M]>;
+
+    /// `[a(i0, k), ..., a(i0 + M - 1, k)]`: how a tile reads an operand
+    /// that [`rows`](Left::rows) does not serve.
+    fn depth<const M: usize>(&self, i0: usize, k: usize) -> [T; M];
 }
 
 /// An operand stored with the depth along its rows: `x[k][index]` (the right
@@ -84,17 +84,16 @@ pub(super) struct DepthRows<'a, T, const W: usize>(pub &'a [[T; W]]);
 
 impl<T: Scalar, const W: usize> Left<T> for DepthRows<'_, T, W> {
     #[inline(always)]
-    fn depths<const M: usize>(
-        &self,
-        i0: usize,
-        k0: usize,
-        kc: usize,
-    ) -> impl Iterator<Item = [T; M]> {
-        // The M values of one depth step are adjacent: read in place.
-        self.0[k0..k0 + kc].iter().map(move |row| {
-            let values = &row[i0..i0 + M];
-            array::from_fn(|i| values[i])
-        })
+    fn rows<const M: usize>(&self, _: usize, _: usize, _: usize) -> Option<[&[T]; M]> {
+        None
+    }
+
+    #[inline(always)]
+    fn depth<const M: usize>(&self, i0: usize, k: usize) -> [T; M] {
+        // The M values of one depth step are adjacent: read in place, each
+        // broadcast against a row of `b` (no transposing copy).
+        let values = &self.0[k][i0..i0 + M];
+        array::from_fn(|i| values[i])
     }
 }
 
@@ -104,16 +103,13 @@ pub(super) struct DepthColumns<'a, T, const W: usize>(pub &'a [[T; W]]);
 
 impl<T: Scalar, const W: usize> Left<T> for DepthColumns<'_, T, W> {
     #[inline(always)]
-    fn depths<const M: usize>(
-        &self,
-        i0: usize,
-        k0: usize,
-        kc: usize,
-    ) -> impl Iterator<Item = [T; M]> {
-        // Slices exactly `kc` long, so that indexing them by `k < kc` needs
-        // no check.
-        let rows: [&[T]; M] = array::from_fn(|i| &self.0[i0 + i][k0..k0 + kc]);
-        (0..kc).map(move |k| rows.map(|row| row[k]))
+    fn rows<const M: usize>(&self, i0: usize, k0: usize, kc: usize) -> Option<[&[T]; M]> {
+        Some(array::from_fn(|i| &self.0[i0 + i][k0..k0 + kc]))
+    }
+
+    #[inline(always)]
+    fn depth<const M: usize>(&self, i0: usize, k: usize) -> [T; M] {
+        array::from_fn(|i| self.0[i0 + i][k])
     }
 }
 
@@ -372,18 +368,37 @@ fn tile<
             array::from_fn(|n| values[n])
         })
     };
-    for (a, b) in a.depths::<M>(i0, k0, b.len()).zip(b) {
-        let b = &b[b0..b0 + N];
-        for (acc, &a) in acc.iter_mut().zip(&a) {
-            // `acc += a · b`, one row of the tile: LLVM turns it into
-            // vector operations on `b` against `a` broadcast.
-            for (acc, &b) in acc.iter_mut().zip(b) {
-                *acc = F::multiply_add(*acc, a, b);
+    // Indexing by the depth `k`, rather than zipping an iterator over the
+    // depths with `b`, keeps LLVM vectorizing along the tile's columns: with
+    // the iterator, built with `target-cpu=native` on Zen 5, it vectorized
+    // across the rows instead, gathering and scattering the accumulators
+    // (3 GFLOP/s).
+    if let Some(rows) = a.rows::<M>(i0, k0, b.len()) {
+        for (k, b) in b.iter().enumerate() {
+            let b = &b[b0..b0 + N];
+            for (acc, row) in acc.iter_mut().zip(&rows) {
+                multiply_add::<T, F, N>(acc, row[k], b);
+            }
+        }
+    } else {
+        for (k, b) in b.iter().enumerate() {
+            let b = &b[b0..b0 + N];
+            for (acc, a) in acc.iter_mut().zip(a.depth::<M>(i0, k0 + k)) {
+                multiply_add::<T, F, N>(acc, a, b);
             }
         }
     }
     for (out, acc) in out.iter_mut().zip(&acc) {
         out[j0..j0 + N].copy_from_slice(acc);
+    }
+}
+
+/// `acc += a · b`, one row of a tile: LLVM turns it into vector operations
+/// on `b` against `a` broadcast.
+#[inline(always)]
+fn multiply_add<T: Scalar, F: MultiplyAdd, const N: usize>(acc: &mut [T; N], a: T, b: &[T]) {
+    for (acc, &b) in acc.iter_mut().zip(b) {
+        *acc = F::multiply_add(*acc, a, b);
     }
 }
 
