@@ -1,5 +1,6 @@
 //! [`Matrix<R, C, T>`]: a fixed-size matrix whose shape is part of its type.
 
+mod dispatch;
 mod ops;
 mod product;
 mod tiled;

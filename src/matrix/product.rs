@@ -4,16 +4,41 @@
 //! unrolls and vectorizes small products completely. The loop orders keep the
 //! innermost loop walking a contiguous row. Products of at least
 //! `TILED_FROM` multiply-adds (a compile-time choice, since the shapes are
-//! constants) go to the cache-blocked, register-tiled kernel of `tiled.rs`,
-//! which sums in the same order and so gives the same bits.
+//! constants) go to the cache-blocked, register-tiled kernel of `tiled.rs`
+//! through `dispatch.rs`, which picks the copy of the kernel compiled for the
+//! processor's vector extensions; every copy sums in the same order and so
+//! gives the same bits (unless the `fma` feature fuses the steps).
 
 use super::Matrix;
-use super::tiled::{self, DepthColumns, DepthRows, TILED_FROM};
+use super::dispatch;
+use super::tiled::{DepthColumns, DepthRows, TILED_FROM};
 use crate::Scalar;
 
 impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// The matrix product `self · rhs`: an `R x K` times a `K x C` matrix is an
     /// `R x C` matrix. The inner dimension `K` is checked by the compiler.
+    ///
+    /// # Speed and bits
+    ///
+    /// Products of at least 16 384 multiply-adds (`R·K·C`) go to a
+    /// cache-blocked, register-tiled kernel; smaller ones to plain loops
+    /// that LLVM unrolls. Under `std` on x86-64 the kernel is also compiled
+    /// for AVX2 with FMA and for AVX-512, and the widest copy the processor
+    /// runs is chosen at run time; the environment variable
+    /// `CONSTNET_KERNELS` (`portable`, `avx2` or `avx512`), read once at the
+    /// first large product, caps that choice, never above what the
+    /// processor runs.
+    ///
+    /// Every path sums each output over `k` in increasing order, with a
+    /// rounded multiply and a rounded add per step, so a product has the
+    /// same bits on every target and processor, `no_std` and Cortex-M
+    /// included. The `fma` feature makes the x86-64 copies use fused
+    /// multiply-adds instead (one rounding per step): faster on cores whose
+    /// multiplies and adds share execution ports, as on many Intel cores (on
+    /// AMD Zen 5 it measured no faster), and large products then differ from
+    /// the other paths in their last bits, by at most `2·γ_K·Σ_k |a·b|`
+    /// per element (`γ_K = K·u / (1 - K·u)`, `u` the unit roundoff); products
+    /// below the threshold keep their bits.
     ///
     /// ```
     /// use constnet::Matrix;
@@ -40,7 +65,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     #[inline]
     pub fn matmul_into<const C: usize>(&self, rhs: &Matrix<K, C, T>, out: &mut Matrix<R, C, T>) {
         if R * K * C >= TILED_FROM {
-            return tiled::product(out.rows_mut(), &DepthColumns(self.rows()), rhs.rows());
+            return dispatch::product(out.rows_mut(), &DepthColumns(self.rows()), rhs.rows());
         }
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
             // A local row, so the sums stay in registers rather than going
@@ -58,6 +83,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// The product `selfᵀ · rhs` without building the transpose: an `R x K`
     /// and an `R x C` matrix give a `K x C` matrix. With `self` a batch of
     /// inputs and `rhs` the output gradient, this is a weight gradient `Xᵀ·dY`.
+    /// Kernels and bits as for [`matmul`](Self::matmul).
     ///
     /// ```
     /// use constnet::Matrix;
@@ -88,7 +114,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
         out: &mut Matrix<K, C, T>,
     ) {
         if R * K * C >= TILED_FROM {
-            return tiled::product(out.rows_mut(), &DepthRows(self.rows()), rhs.rows());
+            return dispatch::product(out.rows_mut(), &DepthRows(self.rows()), rhs.rows());
         }
         *out.rows_mut() = [[T::zero(); C]; K];
         for (lhs_row, rhs_row) in self.rows().iter().zip(rhs.rows()) {
@@ -103,6 +129,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// The product `self · rhsᵀ` without building the transpose: an `R x K`
     /// and a `C x K` matrix give an `R x C` matrix. With `self` an output
     /// gradient and `rhs` the weights, this is the input gradient `dY·Wᵀ`.
+    /// Kernels and bits as for [`matmul`](Self::matmul).
     ///
     /// ```
     /// use constnet::Matrix;
@@ -133,7 +160,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
         out: &mut Matrix<R, C, T>,
     ) {
         if R * K * C >= TILED_FROM {
-            return tiled::product_transposed(
+            return dispatch::product_transposed(
                 out.rows_mut(),
                 &DepthColumns(self.rows()),
                 rhs.rows(),
@@ -223,5 +250,32 @@ pub(super) mod tests {
         fn transpose_is_an_involution(a in matrix::<3, 7>()) {
             prop_assert_eq!(a.transpose().transpose(), a);
         }
+    }
+}
+
+#[cfg(test)]
+mod into_tests {
+    use super::*;
+
+    /// The tiled kernels overwrite what `out` held: the `_into` forms need
+    /// no cleared output, however large the product.
+    #[test]
+    fn large_products_into_garbage_equal_the_by_value_forms() {
+        let a = Matrix::<32, 64, f64>::from_fn(|r, c| ((r * 7 + c * 3) % 11) as f64 - 5.0);
+        let b = Matrix::<64, 48, f64>::from_fn(|r, c| ((r * 5 + c) % 13) as f64 - 6.0);
+        let dy = Matrix::<32, 48, f64>::from_fn(|r, c| ((r + 2 * c) % 7) as f64 - 3.0);
+        assert!(32 * 64 * 48 >= TILED_FROM);
+
+        let mut out = Matrix::filled(f64::NAN);
+        a.matmul_into(&b, &mut out);
+        assert_eq!(out, a.matmul(&b));
+
+        let mut d_w = Matrix::filled(f64::NAN);
+        a.transposed_matmul_into(&dy, &mut d_w);
+        assert_eq!(d_w, a.transpose().matmul(&dy));
+
+        let mut d_x = Matrix::filled(f64::NAN);
+        dy.matmul_transposed_into(&b, &mut d_x);
+        assert_eq!(d_x, dy.matmul(&b.transpose()));
     }
 }

@@ -5,51 +5,77 @@
 //! computed by one register tile: `MR x NR` outputs held in accumulators
 //! while, for each depth step, the outer product of `MR` values of `a` and
 //! `NR` values of `b` is added to them (each `a` value loaded once and used
-//! `NR` times). The depth is cut into blocks of `KC` so that the rows of `b`
-//! a tile reads stay in L1. `A·B` and `Aᵀ·B` read `b` in place; `A·Bᵀ`
-//! copies `NR`-wide panels of `b`, transposed, into a stack buffer.
-//! The tile loops run over fixed-size arrays, so LLVM keeps the accumulators
-//! in vector registers and vectorizes the inner loop for whatever the target
-//! offers (SSE2, AVX2, NEON, or scalar code on a Cortex-M).
+//! `NR` times). The depth is cut into blocks of `KC`, and within a block the
+//! right operand into panels `NR` wide: a `KC x NR` panel stays in L1 while
+//! every block of `MR` rows of the output passes over it. `A·B` and `Aᵀ·B`
+//! read their panels of `b` in place; `A·Bᵀ` copies them, transposed, into a
+//! stack buffer. The tile loops run over fixed-size arrays, so LLVM keeps
+//! the accumulators in vector registers and vectorizes the inner loop for
+//! whatever the target offers (SSE2, AVX2, NEON, or scalar code on a
+//! Cortex-M).
+//!
+//! The kernel is generic over its tile (`TM x TN`) and over how a step is
+//! added ([`MultiplyAdd`]); [`product`] and [`product_transposed`] are its
+//! portable copies (tiles of `MR x NR`), and `dispatch.rs` compiles more
+//! copies, with wider tiles, for the vector extensions it finds at run time.
 //!
 //! Each output element still sums its products in increasing `k`, starting
-//! from zero, so results are bit-for-bit those of the plain loops.
+//! from zero, so with [`Unfused`] steps results are bit-for-bit those of the
+//! plain loops, whatever the tile.
 
 use core::array;
 
 use crate::Scalar;
 
-/// Output rows per register tile.
+/// Output rows per register tile of the portable kernel.
 const MR: usize = 4;
-/// Output columns per register tile. With 32 vector registers (AVX-512),
-/// 4 x 32 `f32` accumulators take 8 of them; with 16 (SSE2, AVX2, NEON),
-/// 4 x 16 take 8 of 16 AVX2 registers, where 4 x 32 would spill (measured
-/// under `target-cpu=x86-64-v3`: 78 against 123 GFLOP/s on 64x784x128).
-/// The kernel is the same safe code either way; only its width changes.
+/// Output columns per register tile of the portable kernel: two vector
+/// registers of accumulators per output row, so that the 4 x 2 accumulators
+/// and the operands fit in 16 registers (SSE2, AVX2, NEON; 32 with
+/// AVX-512). On the default x86-64 target (SSE2), 4 x 16 spilled
+/// accumulators to the stack: 8 columns took 64x784·784x128 from 17 to 28
+/// GFLOP/s.
 const NR: usize = if cfg!(target_feature = "avx512f") {
     32
-} else {
+} else if cfg!(target_feature = "avx") {
     16
+} else {
+    8
 };
-/// Depth of a block: a packed `KC x NR` panel of `b` is at most 16 KiB of `f32`.
+/// Depth of a block: a `KC x NR` panel of `b` is at most 16 KiB of `f32`.
 const KC: usize = 128;
 
 /// Products with at least this many multiply-adds take the tiled path; below
 /// it, the plain loops, fully unrolled by LLVM, are as fast or faster.
 pub(super) const TILED_FROM: usize = 16 * 1024;
 
+/// How a tile adds one product to an accumulator.
+pub(super) trait MultiplyAdd {
+    /// `acc + a · b`.
+    fn multiply_add<T: Scalar>(acc: T, a: T, b: T) -> T;
+}
+
+/// A multiply and an add, each rounded: the plain loops' arithmetic, the same
+/// bits on every target.
+pub(super) struct Unfused;
+
+impl MultiplyAdd for Unfused {
+    #[inline(always)]
+    fn multiply_add<T: Scalar>(acc: T, a: T, b: T) -> T {
+        acc + a * b
+    }
+}
+
 /// The left operand of a product, seen one block of `M` output rows at a time.
 pub(super) trait Left<T> {
-    /// Rows `i0..i0 + M` of the left operand over depths `k0..k0 + kc`, as
-    /// `M` slices of length `kc` (`a(i0 + i, k0 + k)` is `rows[i][k]`),
-    /// copied into `scratch` if they are not stored that way.
-    fn rows<'s, const M: usize>(
-        &'s self,
-        i0: usize,
-        k0: usize,
-        kc: usize,
-        scratch: &'s mut [[T; KC]; MR],
-    ) -> [&'s [T]; M];
+    /// Rows `i0..i0 + M` over depths `k0..k0 + kc` as `M` slices of length
+    /// `kc` (`a(i0 + i, k0 + k)` is `rows[i][k]`), when the operand is
+    /// stored that way.
+    fn rows<const M: usize>(&self, i0: usize, k0: usize, kc: usize) -> Option<[&[T]; M]>;
+
+    /// `[a(i0, k), ..., a(i0 + M - 1, k)]`: how a tile reads an operand
+    /// that [`rows`](Left::rows) does not serve.
+    fn depth<const M: usize>(&self, i0: usize, k: usize) -> [T; M];
 }
 
 /// An operand stored with the depth along its rows: `x[k][index]` (the right
@@ -58,24 +84,16 @@ pub(super) struct DepthRows<'a, T, const W: usize>(pub &'a [[T; W]]);
 
 impl<T: Scalar, const W: usize> Left<T> for DepthRows<'_, T, W> {
     #[inline(always)]
-    fn rows<'s, const M: usize>(
-        &'s self,
-        i0: usize,
-        k0: usize,
-        kc: usize,
-        scratch: &'s mut [[T; KC]; MR],
-    ) -> [&'s [T]; M] {
-        // The M values of one depth step are adjacent here. Read in place,
-        // LLVM vectorizes across them (gathering and scattering the
-        // accumulators) instead of along the tile's columns; a transposed
-        // copy, made once per block of rows, gives it one slice per row.
-        for (k, row) in self.0[k0..k0 + kc].iter().enumerate() {
-            for (s, &a) in scratch.iter_mut().zip(&row[i0..i0 + M]) {
-                s[k] = a;
-            }
-        }
-        let scratch: &'s [[T; KC]; MR] = scratch;
-        array::from_fn(|i| &scratch[i][..kc])
+    fn rows<const M: usize>(&self, _: usize, _: usize, _: usize) -> Option<[&[T]; M]> {
+        None
+    }
+
+    #[inline(always)]
+    fn depth<const M: usize>(&self, i0: usize, k: usize) -> [T; M] {
+        // The M values of one depth step are adjacent: read in place, each
+        // broadcast against a row of `b` (no transposing copy).
+        let values = &self.0[k][i0..i0 + M];
+        array::from_fn(|i| values[i])
     }
 }
 
@@ -85,21 +103,48 @@ pub(super) struct DepthColumns<'a, T, const W: usize>(pub &'a [[T; W]]);
 
 impl<T: Scalar, const W: usize> Left<T> for DepthColumns<'_, T, W> {
     #[inline(always)]
-    fn rows<'s, const M: usize>(
-        &'s self,
-        i0: usize,
-        k0: usize,
-        kc: usize,
-        _: &'s mut [[T; KC]; MR],
-    ) -> [&'s [T]; M] {
-        array::from_fn(|i| &self.0[i0 + i][k0..k0 + kc])
+    fn rows<const M: usize>(&self, i0: usize, k0: usize, kc: usize) -> Option<[&[T]; M]> {
+        Some(array::from_fn(|i| &self.0[i0 + i][k0..k0 + kc]))
+    }
+
+    #[inline(always)]
+    fn depth<const M: usize>(&self, i0: usize, k: usize) -> [T; M] {
+        array::from_fn(|i| self.0[i0 + i][k])
     }
 }
 
-/// Writes `out[i][j] = Σ_{k < depth} a(i, k) · b[k][j]`: the right operand
-/// stored with the depth along its rows (`A·B`, `Aᵀ·B`), read in place.
+/// The portable `A·B` and `Aᵀ·B`: see [`product_with`].
 #[inline(never)]
 pub(super) fn product<T: Scalar, const R: usize, const C: usize>(
+    out: &mut [[T; C]; R],
+    a: &impl Left<T>,
+    b: &[[T; C]],
+) {
+    product_with::<T, R, C, MR, NR, Unfused>(out, a, b);
+}
+
+/// The portable `A·Bᵀ`: see [`product_transposed_with`].
+#[inline(never)]
+pub(super) fn product_transposed<T: Scalar, const R: usize, const C: usize, const K: usize>(
+    out: &mut [[T; C]; R],
+    a: &DepthColumns<'_, T, K>,
+    b: &[[T; K]; C],
+) {
+    product_transposed_with::<T, R, C, K, MR, NR, Unfused>(out, a, b);
+}
+
+/// Writes `out[i][j] = Σ_{k < depth} a(i, k) · b[k][j]`: the right operand
+/// stored with the depth along its rows (`A·B`, `Aᵀ·B`), read in place, with
+/// tiles of `TM x TN` and steps `F`.
+#[inline(always)]
+pub(super) fn product_with<
+    T: Scalar,
+    const R: usize,
+    const C: usize,
+    const TM: usize,
+    const TN: usize,
+    F: MultiplyAdd,
+>(
     out: &mut [[T; C]; R],
     a: &impl Left<T>,
     b: &[[T; C]],
@@ -107,29 +152,32 @@ pub(super) fn product<T: Scalar, const R: usize, const C: usize>(
     if b.is_empty() {
         out.fill([T::zero(); C]);
     }
-    let mut scratch = [[T::zero(); KC]; MR];
     for (block, b) in b.chunks(KC).enumerate() {
         let k0 = block * KC;
-        let mut i0 = 0;
-        while i0 + MR <= R {
-            let rows = a.rows::<MR>(i0, k0, b.len(), &mut scratch);
-            columns(out, i0, 0, C, rows, b, 0, k0 == 0);
-            i0 += MR;
-        }
-        while i0 < R {
-            let rows = a.rows::<1>(i0, k0, b.len(), &mut scratch);
-            columns(out, i0, 0, C, rows, b, 0, k0 == 0);
-            i0 += 1;
+        let mut j0 = 0;
+        while j0 < C {
+            let width = TN.min(C - j0);
+            panel::<T, C, C, TM, TN, F>(out, a, k0, b, j0, width, j0);
+            j0 += width;
         }
     }
 }
 
 /// Writes `out[i][j] = Σ_{k < depth} a(i, k) · b[j][k]`: the right operand
-/// stored with the depth along its columns (`A·Bᵀ`). Its `KC x NR` panels
-/// are copied, transposed, into a buffer that stays in L1 while every row of
-/// the output passes over it.
-#[inline(never)]
-pub(super) fn product_transposed<T: Scalar, const R: usize, const C: usize, const K: usize>(
+/// stored with the depth along its columns (`A·Bᵀ`), with tiles of
+/// `TM x TN` and steps `F`. Its `KC x TN` panels are copied, transposed,
+/// into a buffer that stays in L1 while every row of the output passes over
+/// it.
+#[inline(always)]
+pub(super) fn product_transposed_with<
+    T: Scalar,
+    const R: usize,
+    const C: usize,
+    const K: usize,
+    const TM: usize,
+    const TN: usize,
+    F: MultiplyAdd,
+>(
     out: &mut [[T; C]; R],
     a: &DepthColumns<'_, T, K>,
     b: &[[T; K]; C],
@@ -137,99 +185,182 @@ pub(super) fn product_transposed<T: Scalar, const R: usize, const C: usize, cons
     if K == 0 {
         out.fill([T::zero(); C]);
     }
-    let mut scratch = [[T::zero(); KC]; MR];
-    let mut panel = [[T::zero(); NR]; KC];
+    let mut panel = [[T::zero(); TN]; KC];
     let mut k0 = 0;
     while k0 < K {
         let kc = KC.min(K - k0);
         let panel = &mut panel[..kc];
         let mut j0 = 0;
         while j0 < C {
-            let width = NR.min(C - j0);
-            for (n, row) in b[j0..j0 + width].iter().enumerate() {
-                for (p, &x) in panel.iter_mut().zip(&row[k0..k0 + kc]) {
-                    p[n] = x;
-                }
-            }
-            let mut i0 = 0;
-            while i0 + MR <= R {
-                let rows = a.rows::<MR>(i0, k0, kc, &mut scratch);
-                columns(out, i0, j0, width, rows, panel, 0, k0 == 0);
-                i0 += MR;
-            }
-            while i0 < R {
-                let rows = a.rows::<1>(i0, k0, kc, &mut scratch);
-                columns(out, i0, j0, width, rows, panel, 0, k0 == 0);
-                i0 += 1;
-            }
+            let width = TN.min(C - j0);
+            transpose_into(panel, &b[j0..j0 + width], k0);
+            self::panel::<T, C, TN, TM, TN, F>(out, a, k0, panel, j0, width, 0);
             j0 += width;
         }
         k0 += kc;
     }
 }
 
-/// Output rows `i0..i0 + M`, columns `j0..j0 + width`, over one depth block
-/// (the `first` one overwrites the output, the others add to it), reading
-/// the right operand's rows `b` from column `b0` on: tiles `NR` wide, then
-/// the rest split into tiles of 16, 8, 4, 2 and 1.
+/// Copies `b[n][k0 + k]` to `panel[k][n]` for every `n < b.len()` and
+/// `k < panel.len()`: 8 x 8 blocks loaded as rows and stored as columns, so
+/// that LLVM can transpose them in vector registers, then the edges one
+/// element at a time.
+#[inline(always)]
+fn transpose_into<T: Scalar, const K: usize, const TN: usize>(
+    panel: &mut [[T; TN]],
+    b: &[[T; K]],
+    k0: usize,
+) {
+    const B: usize = 8;
+    let kc = panel.len();
+    let mut n = 0;
+    while n + B <= b.len() {
+        let rows: [&[T]; B] = array::from_fn(|i| &b[n + i][k0..k0 + kc]);
+        let mut k = 0;
+        while k + B <= kc {
+            let block: [[T; B]; B] = array::from_fn(|i| {
+                let row = &rows[i][k..k + B];
+                array::from_fn(|j| row[j])
+            });
+            for (j, p) in panel[k..k + B].iter_mut().enumerate() {
+                let column: [T; B] = array::from_fn(|i| block[i][j]);
+                p[n..n + B].copy_from_slice(&column);
+            }
+            k += B;
+        }
+        for (p, k) in panel[k..].iter_mut().zip(k..) {
+            for (i, row) in rows.iter().enumerate() {
+                p[n + i] = row[k];
+            }
+        }
+        n += B;
+    }
+    for (i, row) in b[n..].iter().enumerate() {
+        for (p, &x) in panel.iter_mut().zip(&row[k0..k0 + kc]) {
+            p[n + i] = x;
+        }
+    }
+}
+
+/// Output columns `j0..j0 + width` over one depth block starting at `k0` (the
+/// first one overwrites the output, the others add to it), every row of the
+/// output in blocks of `TM`, reading the right operand's rows `b` from
+/// column `b0` on.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn columns<T: Scalar, const M: usize, const C: usize, const W: usize>(
+fn panel<
+    T: Scalar,
+    const C: usize,
+    const W: usize,
+    const TM: usize,
+    const TN: usize,
+    F: MultiplyAdd,
+>(
+    out: &mut [[T; C]],
+    a: &impl Left<T>,
+    k0: usize,
+    b: &[[T; W]],
+    j0: usize,
+    width: usize,
+    b0: usize,
+) {
+    let rows = out.len();
+    let mut i0 = 0;
+    while i0 + TM <= rows {
+        columns::<T, TM, C, W, TN, F>(out, i0, j0, width, a, k0, b, b0);
+        i0 += TM;
+    }
+    if TM > 4 && rows - i0 >= 4 {
+        columns::<T, 4, C, W, TN, F>(out, i0, j0, width, a, k0, b, b0);
+        i0 += 4;
+    }
+    if TM > 2 && rows - i0 >= 2 {
+        columns::<T, 2, C, W, TN, F>(out, i0, j0, width, a, k0, b, b0);
+        i0 += 2;
+    }
+    if TM > 1 && rows - i0 >= 1 {
+        columns::<T, 1, C, W, TN, F>(out, i0, j0, width, a, k0, b, b0);
+    }
+}
+
+/// Output rows `i0..i0 + M`, columns `j0..j0 + width`, over one depth block,
+/// reading the right operand's rows `b` from column `b0` on: tiles `TN`
+/// wide, then the rest split into tiles of 16, 8, 4, 2 and 1.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn columns<
+    T: Scalar,
+    const M: usize,
+    const C: usize,
+    const W: usize,
+    const TN: usize,
+    F: MultiplyAdd,
+>(
     out: &mut [[T; C]],
     i0: usize,
     j0: usize,
     width: usize,
-    rows: [&[T]; M],
+    a: &impl Left<T>,
+    k0: usize,
     b: &[[T; W]],
     b0: usize,
-    first: bool,
 ) {
     let mut n = 0;
-    while n + NR <= width {
-        tile::<T, M, NR, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
-        n += NR;
+    while n + TN <= width {
+        tile::<T, M, TN, C, W, F>(out, i0, j0 + n, a, k0, b, b0 + n);
+        n += TN;
     }
-    if width - n >= 16 {
-        tile::<T, M, 16, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
+    if TN > 32 && width - n >= 32 {
+        tile::<T, M, 32, C, W, F>(out, i0, j0 + n, a, k0, b, b0 + n);
+        n += 32;
+    }
+    if TN > 16 && width - n >= 16 {
+        tile::<T, M, 16, C, W, F>(out, i0, j0 + n, a, k0, b, b0 + n);
         n += 16;
     }
-    if width - n >= 8 {
-        tile::<T, M, 8, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
+    if TN > 8 && width - n >= 8 {
+        tile::<T, M, 8, C, W, F>(out, i0, j0 + n, a, k0, b, b0 + n);
         n += 8;
     }
-    if width - n >= 4 {
-        tile::<T, M, 4, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
+    if TN > 4 && width - n >= 4 {
+        tile::<T, M, 4, C, W, F>(out, i0, j0 + n, a, k0, b, b0 + n);
         n += 4;
     }
-    if width - n >= 2 {
-        tile::<T, M, 2, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
+    if TN > 2 && width - n >= 2 {
+        tile::<T, M, 2, C, W, F>(out, i0, j0 + n, a, k0, b, b0 + n);
         n += 2;
     }
-    if width - n >= 1 {
-        tile::<T, M, 1, C, W>(out, i0, j0 + n, rows, b, b0 + n, first);
+    if TN > 1 && width - n >= 1 {
+        tile::<T, M, 1, C, W, F>(out, i0, j0 + n, a, k0, b, b0 + n);
     }
 }
 
 /// The register tile: the `M x N` outputs at `(i0, j0)` held in
-/// accumulators while, for each depth step `k`, the outer product of
-/// `rows[i][k]` and `b[k][b0..b0 + N]` is added to them.
+/// accumulators while, for each depth step `k` of the block starting at
+/// `k0`, the outer product of `a(i0..i0 + M, k0 + k)` and `b[k][b0..b0 + N]`
+/// is added to them.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn tile<T: Scalar, const M: usize, const N: usize, const C: usize, const W: usize>(
+fn tile<
+    T: Scalar,
+    const M: usize,
+    const N: usize,
+    const C: usize,
+    const W: usize,
+    F: MultiplyAdd,
+>(
     out: &mut [[T; C]],
     i0: usize,
     j0: usize,
-    rows: [&[T]; M],
+    a: &impl Left<T>,
+    k0: usize,
     b: &[[T; W]],
     b0: usize,
-    first: bool,
 ) {
-    // Slices as long as `b`, so that indexing them by `k` needs no check.
-    let rows = rows.map(|row| &row[..b.len()]);
     let out = &mut out[i0..i0 + M];
     // The first depth block starts from zero, so the output is never
     // cleared beforehand, nor read back.
-    let mut acc: [[T; N]; M] = if first {
+    let mut acc: [[T; N]; M] = if k0 == 0 {
         [[T::zero(); N]; M]
     } else {
         array::from_fn(|i| {
@@ -237,10 +368,24 @@ fn tile<T: Scalar, const M: usize, const N: usize, const C: usize, const W: usiz
             array::from_fn(|n| values[n])
         })
     };
-    for (k, b) in b.iter().enumerate() {
-        let b = &b[b0..b0 + N];
-        for (acc, row) in acc.iter_mut().zip(&rows) {
-            multiply_add(acc, row[k], b);
+    // Indexing by the depth `k`, rather than zipping an iterator over the
+    // depths with `b`, keeps LLVM vectorizing along the tile's columns: with
+    // the iterator, built with `target-cpu=native` on Zen 5, it vectorized
+    // across the rows instead, gathering and scattering the accumulators
+    // (3 GFLOP/s).
+    if let Some(rows) = a.rows::<M>(i0, k0, b.len()) {
+        for (k, b) in b.iter().enumerate() {
+            let b = &b[b0..b0 + N];
+            for (acc, row) in acc.iter_mut().zip(&rows) {
+                multiply_add::<T, F, N>(acc, row[k], b);
+            }
+        }
+    } else {
+        for (k, b) in b.iter().enumerate() {
+            let b = &b[b0..b0 + N];
+            for (acc, a) in acc.iter_mut().zip(a.depth::<M>(i0, k0 + k)) {
+                multiply_add::<T, F, N>(acc, a, b);
+            }
         }
     }
     for (out, acc) in out.iter_mut().zip(&acc) {
@@ -248,12 +393,12 @@ fn tile<T: Scalar, const M: usize, const N: usize, const C: usize, const W: usiz
     }
 }
 
-/// `acc += a · b`, one row of a tile: LLVM turns it into vector multiplies
-/// and adds of `b` against `a` broadcast.
+/// `acc += a · b`, one row of a tile: LLVM turns it into vector operations
+/// on `b` against `a` broadcast.
 #[inline(always)]
-fn multiply_add<T: Scalar, const N: usize>(acc: &mut [T; N], a: T, b: &[T]) {
+fn multiply_add<T: Scalar, F: MultiplyAdd, const N: usize>(acc: &mut [T; N], a: T, b: &[T]) {
     for (acc, &b) in acc.iter_mut().zip(b) {
-        *acc = *acc + a * b;
+        *acc = F::multiply_add(*acc, a, b);
     }
 }
 
