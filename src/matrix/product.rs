@@ -264,7 +264,7 @@ mod into_tests {
         let a = Matrix::<32, 64, f64>::from_fn(|r, c| ((r * 7 + c * 3) % 11) as f64 - 5.0);
         let b = Matrix::<64, 48, f64>::from_fn(|r, c| ((r * 5 + c) % 13) as f64 - 6.0);
         let dy = Matrix::<32, 48, f64>::from_fn(|r, c| ((r + 2 * c) % 7) as f64 - 3.0);
-        assert!(32 * 64 * 48 >= TILED_FROM);
+        const { assert!(32 * 64 * 48 >= TILED_FROM) };
 
         let mut out = Matrix::filled(f64::NAN);
         a.matmul_into(&b, &mut out);
