@@ -131,37 +131,92 @@ where
     parameters.update(
         gradient,
         state,
-        &mut |w: &mut [T], d_w: &[T], mut s: [&mut [T]; K]| {
-            let n = w.len();
-            let d_w = &d_w[..n];
-            for (i, (w, &d)) in w.iter_mut().zip(d_w).enumerate() {
-                let (new_w, new_s) = rule(*w, d, core::array::from_fn(|k| s[k][i]));
-                *w = new_w;
-                for (s, new) in s.iter_mut().zip(new_s) {
-                    s[i] = new;
-                }
-            }
-        },
+        &mut |w: &mut [T], d_w: &[T], s: [&mut [T]; K]| commit(w, d_w, s, &rule),
     );
     Ok(())
 }
 
-/// Whether every gradient entry, and every value `rule` would write, is finite.
+/// Lanes of the two passes: blocks of this many elements are fixed-size
+/// arrays, so the compiler sees no bounds to check and vectorizes them.
+const LANES: usize = 16;
+
+/// Writes `rule`'s new values into `w` and `s`.
+#[inline]
+fn commit<T: Scalar, const K: usize>(
+    w: &mut [T],
+    d_w: &[T],
+    s: [&mut [T]; K],
+    rule: &impl Fn(T, T, [T; K]) -> (T, [T; K]),
+) {
+    let n = w.len();
+    let (d_blocks, d_rest) = d_w[..n].as_chunks::<LANES>();
+    let (w_blocks, w_rest) = w.as_chunks_mut::<LANES>();
+    let blocks = w_blocks.len();
+    let mut s = s.map(|s| s[..n].as_chunks_mut::<LANES>());
+    for b in 0..blocks {
+        let (w, d) = (&mut w_blocks[b], &d_blocks[..blocks][b]);
+        for j in 0..LANES {
+            let (new_w, new_s) = rule(w[j], d[j], core::array::from_fn(|k| s[k].0[..blocks][b][j]));
+            w[j] = new_w;
+            for (s, new) in s.iter_mut().zip(new_s) {
+                s.0[..blocks][b][j] = new;
+            }
+        }
+    }
+    for (i, (w, &d)) in w_rest.iter_mut().zip(d_rest).enumerate() {
+        let (new_w, new_s) = rule(*w, d, core::array::from_fn(|k| s[k].1[i]));
+        *w = new_w;
+        for (s, new) in s.iter_mut().zip(new_s) {
+            s.1[i] = new;
+        }
+    }
+}
+
+/// Whether every value `rule` would write is finite, and if not, whether
+/// the gradient is to blame: `(gradient finite, update finite)`.
+///
+/// The fast pass adds the new values up in independent lanes: a NaN or an
+/// infinity makes its lane's sum NaN or infinite for good, so finite sums
+/// prove finite values, at one addition per value (the lanes are
+/// independent, so the compiler vectorizes the pass without reordering any
+/// float operation). Only when a sum is not finite (a non-finite value, or,
+/// rarely, finite values whose sum overflows) does a second pass look at
+/// each value, and at the gradient (whose non-finite entries make their
+/// updates non-finite, the learning rate being finite and positive).
 #[inline]
 fn check<T: Scalar, const K: usize>(
     w: &[T],
     d_w: &[T],
-    s: &[&mut [T]; K],
+    state: &[&mut [T]; K],
     rule: &impl Fn(T, T, [T; K]) -> (T, [T; K]),
 ) -> (bool, bool) {
     let n = w.len();
     let d_w = &d_w[..n];
-    let (mut gradient_finite, mut update_finite) = (true, true);
-    for (i, (&w, &d)) in w.iter().zip(d_w).enumerate() {
-        let (new_w, new_s) = rule(w, d, core::array::from_fn(|k| s[k][i]));
-        gradient_finite &= d.is_finite();
-        update_finite &= new_w.is_finite() & new_s.iter().all(|s| s.is_finite());
+    let s = state;
+    let (w_blocks, w_rest) = w.as_chunks::<LANES>();
+    let (d_blocks, d_rest) = d_w.as_chunks::<LANES>();
+    let blocks = w_blocks.len();
+    let s: [_; K] = core::array::from_fn(|k| s[k][..n].as_chunks::<LANES>());
+    let mut lanes = [T::zero(); LANES];
+    for b in 0..blocks {
+        let (w, d) = (&w_blocks[b], &d_blocks[..blocks][b]);
+        for j in 0..LANES {
+            let (new_w, new_s) = rule(w[j], d[j], core::array::from_fn(|k| s[k].0[..blocks][b][j]));
+            lanes[j] = new_s.iter().fold(lanes[j] + new_w, |sum, &x| sum + x);
+        }
     }
+    for (i, (&w, &d)) in w_rest.iter().zip(d_rest).enumerate() {
+        let (new_w, new_s) = rule(w, d, core::array::from_fn(|k| s[k].1[i]));
+        lanes[0] = new_s.iter().fold(lanes[0] + new_w, |sum, &x| sum + x);
+    }
+    if lanes.iter().all(|x| x.is_finite()) {
+        return (true, true);
+    }
+    let gradient_finite = d_w.iter().all(|d| d.is_finite());
+    let update_finite = (0..n).all(|i| {
+        let (new_w, new_s) = rule(w[i], d_w[i], core::array::from_fn(|k| state[k][i]));
+        new_w.is_finite() && new_s.iter().all(|x| x.is_finite())
+    });
     (gradient_finite, update_finite)
 }
 
