@@ -16,7 +16,7 @@ use core::hint::black_box;
 use constnet::graph::{Add, Mul};
 use constnet::{
     Affine, BinaryCrossEntropy, Identity, Layer, Loss, Matrix, Mse, Network, Relu, Sigmoid,
-    Softmax, SoftmaxCrossEntropy, Tanh, gradient_check, weights,
+    Softmax, SoftmaxCrossEntropy, Tanh, Trainable, gradient_check, weights,
 };
 use constnet_embedded::{Xor, all_close, exit, stack_used_bytes};
 use cortex_m_rt::entry;
@@ -77,7 +77,7 @@ fn targets() -> Matrix<2, 3> {
 
 fn check<L>(layer: &L, loss: &impl Loss<Matrix<2, 3>>) -> bool
 where
-    L: Layer<Matrix<2, 3>, Output = Matrix<2, 3>> + Clone,
+    L: Trainable<Matrix<2, 3>, Output = Matrix<2, 3>> + Clone,
 {
     let report = gradient_check(layer, loss, &inputs(), &targets());
     let passed = report.checked > 0 && report.max_relative_error < GRADIENT_TOLERANCE;
