@@ -5,18 +5,19 @@
 
 use constnet::{Affine, Matrix, Mse, Network, Sgd, Sigmoid};
 use rand::SeedableRng;
-use rand::rngs::StdRng;
+use rand_xoshiro::Xoshiro128PlusPlus;
 
 /// Two inputs, four hidden sigmoid units, one sigmoid output.
 type Xor = Network<(Affine<2, 4>, Sigmoid, Affine<4, 1>, Sigmoid)>;
 
-/// The seed of the initial weights (the embedded port uses the same one).
+/// The seed of the initial weights. Xoshiro128++ gives the same stream on
+/// every target, so the embedded port starts from these exact weights.
 const SEED: u64 = 42;
 const STEPS: usize = 5_000;
 const LEARNING_RATE: f32 = 2.0;
 
 fn main() {
-    let mut rng = StdRng::seed_from_u64(SEED);
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(SEED);
     let mut net: Xor = Network::new((
         Affine::xavier(&mut rng),
         Sigmoid,

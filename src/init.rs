@@ -2,15 +2,21 @@
 //!
 //! Both draw from a uniform distribution whose variance is the scheme's
 //! (`1/IN` for Xavier as the textbook uses it, `2/IN` for He). A uniform draw
-//! needs only one multiplication and one `sqrt`, both exactly rounded in IEEE
-//! arithmetic, so a seed gives the same weights bit for bit with or without
-//! `std`, on any CPU, soft-float included. (A normal draw would need `ln` and
-//! `cos`, whose last bits differ between math libraries.)
+//! needs only exactly rounded IEEE operations (a division, a multiplication
+//! and a `sqrt` for the limit, [`Scalar::uniform_symmetric`] and one
+//! multiplication per weight), all in the network's own element type, so a
+//! seed gives the same weights bit for bit with or without `std`, on any
+//! CPU, soft-float included, and an `f32` network is initialised without any
+//! `f64` arithmetic. (A normal draw would need `ln` and `cos`, whose last bits
+//! differ between math libraries.)
 //!
 //! For weights that must match across targets, use an RNG whose output does not
-//! depend on the platform: `rand::rngs::StdRng` does; `SmallRng` does not (it is
+//! depend on the platform: `rand::rngs::StdRng` (ChaCha12) does, and so do the
+//! small generators of `rand_xoshiro` (`Xoshiro128PlusPlus`, 16 bytes of
+//! state, 32-bit operations only) and `rand_pcg`; `SmallRng` does not (it is
 //! a different algorithm on 32- and 64-bit CPUs).
 
+use num_traits::{Float, NumCast};
 use rand::Rng;
 
 use crate::{Matrix, Scalar};
@@ -35,12 +41,22 @@ pub enum Init {
 impl Init {
     /// The half-width `a` of the uniform range `[-a, a)`, whose variance `a²/3`
     /// is the scheme's.
-    pub fn limit(self, inputs: usize, _outputs: usize) -> f64 {
-        let variance = match self {
-            Init::Xavier => 1.0,
-            Init::He => 2.0,
-        } / inputs.max(1) as f64;
-        num_traits::Float::sqrt(3.0 * variance)
+    pub fn limit(self, inputs: usize, outputs: usize) -> f64 {
+        self.limit_in(inputs, outputs)
+    }
+
+    /// [`limit`](Init::limit) in the element type `T`: `f32` weights get an
+    /// `f32` limit, computed with `f32` operations.
+    fn limit_in<T: Scalar>(self, inputs: usize, _outputs: usize) -> T {
+        let gain: T = match self {
+            Init::Xavier => T::one(),
+            Init::He => T::one() + T::one(),
+        };
+        // Exact for any layer width below 2^24; the fallback is never taken
+        // (every usize converts to a float).
+        let inputs: T = NumCast::from(inputs.max(1)).unwrap_or_else(T::max_value);
+        let three = T::one() + T::one() + T::one();
+        Float::sqrt(three * (gain / inputs))
     }
 
     /// A `R x C` matrix of weights for a layer with `R` inputs and `C` outputs,
@@ -82,9 +98,9 @@ impl Init {
         weights: &mut Matrix<R, C, T>,
         rng: &mut G,
     ) {
-        let limit = self.limit(R, C);
+        let limit: T = self.limit_in(R, C);
         for w in weights.as_mut_slice() {
-            *w = T::from_f64(limit * (2.0 * rng.random::<f64>() - 1.0));
+            *w = limit * T::uniform_symmetric(rng);
         }
     }
 }
@@ -94,6 +110,7 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
     use rand::rngs::StdRng;
+    use rand_xoshiro::Xoshiro128PlusPlus;
 
     #[test]
     fn same_seed_same_weights() {
@@ -106,14 +123,22 @@ mod tests {
 
     #[test]
     fn first_draws_are_pinned() {
-        // StdRng's stream is fixed for a rand release and the arithmetic is
-        // exactly rounded, so these bits hold with or without `std`, on
-        // every target (CI runs this test both ways).
+        // StdRng's and Xoshiro128++'s streams are fixed for a release and
+        // the arithmetic is exactly rounded f32 (f64 for f64 weights), so
+        // these bits hold with or without `std`, on every target (CI runs
+        // this test both ways; the embedded programs draw the same weights).
         let w: Matrix<2, 4> = Init::Xavier.weights(&mut StdRng::seed_from_u64(42));
         let bits = w.as_slice().iter().map(|x| x.to_bits());
         assert!(bits.eq([
-            1032141321, 1037456727, 1051403627, 3194750534, 3214016491, 3193262036, 1058333104,
-            1062928711,
+            3211124902, 1032141314, 3206385401, 1037456726, 1063716718, 1051403626, 1067034774,
+            3194750539,
+        ]));
+        // The `xor` example's first layer.
+        let w: Matrix<2, 4> = Init::Xavier.weights(&mut Xoshiro128PlusPlus::seed_from_u64(42));
+        let bits = w.as_slice().iter().map(|x| x.to_bits());
+        assert!(bits.eq([
+            1049684133, 3194026519, 3197532774, 3201633867, 1059858776, 1065776376, 1067165202,
+            1054117533,
         ]));
         let w: Matrix<2, 3, f64> = Init::He.weights(&mut StdRng::seed_from_u64(7));
         assert_eq!(
@@ -123,6 +148,21 @@ mod tests {
                 [0.14728385451965917, -0.7880925496645446, 1.5627646746760944]
             ])
         );
+    }
+
+    #[test]
+    fn f32_weights_are_the_f32_limit_times_a_draw() {
+        // sqrt(3 * 2 / 6) = 1 exactly: He weights of a 6-input layer are
+        // the draws themselves, multiples of 2^-23 in [-1, 1).
+        let w: Matrix<6, 5> = Init::He.weights(&mut Xoshiro128PlusPlus::seed_from_u64(5));
+        let mut rng = Xoshiro128PlusPlus::seed_from_u64(5);
+        for &x in w.as_slice() {
+            assert_eq!(x, f32::uniform_symmetric(&mut rng));
+        }
+        // sqrt(3 · (1/7)) in f32: 1/7 rounds to 0.14285715, times 3 to
+        // 0.42857146, whose square root rounds to 0.65465367 (0x3F279762).
+        assert_eq!(Init::Xavier.limit_in::<f32>(7, 1).to_bits(), 0x3F27_9762);
+        assert_eq!(Init::Xavier.limit(7, 1), (3.0_f64 / 7.0).sqrt());
     }
 
     #[test]

@@ -70,6 +70,17 @@ fn xor_learns_xor_and_ends_with_its_four_answers() {
     let out = run_example("xor");
     let lines: Vec<&str> = out.lines().collect();
     let answers = &lines[lines.len() - 4..];
+    // Xoshiro128++ from seed 42 and exactly rounded f32 initialisation: the
+    // same start, so the same answers, on every machine.
+    assert_eq!(
+        answers,
+        [
+            "xor(0, 0) = 0.008",
+            "xor(0, 1) = 0.983",
+            "xor(1, 0) = 0.986",
+            "xor(1, 1) = 0.020"
+        ]
+    );
     for (line, (a, b, want)) in
         answers
             .iter()
@@ -437,7 +448,7 @@ fn digits_reaches_the_documented_accuracy_bit_for_bit() {
     // print, and the release build makes this quick.
     let out = stdout_of("digits", &[], true);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.last(), Some(&"test accuracy: 0.989"));
+    assert_eq!(lines.last(), Some(&"test accuracy: 0.975"));
     let epochs: Vec<&str> = lines
         .iter()
         .copied()
@@ -446,16 +457,16 @@ fn digits_reaches_the_documented_accuracy_bit_for_bit() {
     assert_eq!(epochs.len(), 30);
     assert_eq!(
         epochs[0],
-        "epoch  1/30 [--------------------] loss 1.8131  train accuracy 0.815  test accuracy 0.817"
+        "epoch  1/30 [--------------------] loss 1.8279  train accuracy 0.787  test accuracy 0.794"
     );
     assert_eq!(
         epochs[29],
-        "epoch 30/30 [####################] loss 0.0294  train accuracy 0.997  test accuracy 0.989"
+        "epoch 30/30 [####################] loss 0.0293  train accuracy 0.998  test accuracy 0.975"
     );
     assert!(
         out.contains("weights saved to 19288 bytes and reloaded: the same network, bit for bit")
     );
-    // The confusion matrix counts the 360 test images, 356 of them right.
+    // The confusion matrix counts the 360 test images, 351 of them right.
     let table: Vec<Vec<usize>> = lines
         .iter()
         .skip_while(|l| !l.starts_with("test confusion matrix"))
@@ -470,7 +481,7 @@ fn digits_reaches_the_documented_accuracy_bit_for_bit() {
         .collect();
     let total: usize = table.iter().flatten().sum();
     let correct: usize = (0..10).map(|d| table[d][d]).sum();
-    assert_eq!((total, correct), (360, 356));
+    assert_eq!((total, correct), (360, 351));
 }
 
 /// The points of a `<polyline>`, as `(x, y)` pairs.
