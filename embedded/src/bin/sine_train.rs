@@ -15,7 +15,7 @@
 
 use core::mem::size_of;
 
-use constnet::{Init, Matrix, Mse, NonFiniteLoss, Sgd, Workspace};
+use constnet::{Init, Matrix, Mse, Sgd, StepError, Workspace};
 use constnet_embedded::{
     InstructionCounter, Line, SINE_GRID_POINTS, Sine, StackProbe, exit, sin, sine_grid_point,
     sine_input, sine_on_grid, stack_used_bytes,
@@ -34,7 +34,7 @@ const SEED: u64 = 1;
 const THRESHOLD: f32 = 0.01;
 /// Peak stack allowed for initialisation and training (measured: see
 /// embedded/README.md).
-const STACK_BUDGET: usize = 3392;
+const STACK_BUDGET: usize = 3480;
 /// Steps between recorded losses.
 const REPORT_EVERY: usize = 1_600;
 const REPORTS: usize = STEPS / REPORT_EVERY;
@@ -69,7 +69,7 @@ fn step(
     input: &Batch,
     target: &Batch,
     sgd: &mut Sgd,
-) -> Result<f32, NonFiniteLoss<f32>> {
+) -> Result<f32, StepError<f32>> {
     net.train_step_with(workspace, input, target, &Mse, sgd)
 }
 
@@ -83,7 +83,7 @@ fn step(
     input: &Batch,
     target: &Batch,
     sgd: &mut Sgd,
-) -> Result<f32, NonFiniteLoss<f32>> {
+) -> Result<f32, StepError<f32>> {
     net.train_step(input, target, &Mse, sgd)
 }
 
@@ -146,7 +146,12 @@ fn train(
         match result {
             Ok(loss) => losses[n / REPORT_EVERY] += loss / REPORT_EVERY as f32,
             Err(error) => {
-                failure = Some((n, error.loss));
+                // The loss when it was the loss that failed; NaN for a gradient or an update.
+                let loss = match error {
+                    StepError::NonFiniteLoss { loss } => loss,
+                    _ => f32::NAN,
+                };
+                failure = Some((n, loss));
                 break;
             }
         }

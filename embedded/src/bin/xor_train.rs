@@ -12,7 +12,7 @@
 use core::hint::black_box;
 use core::mem::size_of;
 
-use constnet::{Init, Matrix, Mse, NonFiniteLoss, Sgd, Workspace};
+use constnet::{Init, Matrix, Mse, Sgd, StepError, Workspace};
 use constnet_embedded::xor_reference::{HOST_TRAINED, LEARNING_RATE, SEED, STEPS};
 use constnet_embedded::{
     InstructionCounter, Line, StackProbe, XOR_INPUTS, XOR_TARGETS, Xor, XorBatch, exit,
@@ -24,7 +24,7 @@ use rand_xoshiro::Xoshiro128PlusPlus;
 
 /// Peak stack allowed for initialisation and training (measured: see
 /// embedded/README.md).
-const STACK_BUDGET: usize = 768;
+const STACK_BUDGET: usize = 860;
 /// Steps between recorded losses.
 const REPORT_EVERY: usize = 1000;
 const REPORTS: usize = STEPS.div_ceil(REPORT_EVERY);
@@ -57,7 +57,7 @@ fn step(
     inputs: &XorBatch,
     targets: &Matrix<4, 1>,
     sgd: &mut Sgd,
-) -> Result<f32, NonFiniteLoss<f32>> {
+) -> Result<f32, StepError<f32>> {
     net.train_step_with(workspace, inputs, targets, &Mse, sgd)
 }
 
@@ -71,7 +71,7 @@ fn step(
     inputs: &XorBatch,
     targets: &Matrix<4, 1>,
     sgd: &mut Sgd,
-) -> Result<f32, NonFiniteLoss<f32>> {
+) -> Result<f32, StepError<f32>> {
     net.train_step(inputs, targets, &Mse, sgd)
 }
 
@@ -126,7 +126,12 @@ fn train(net: &mut Xor, storage: &mut StepStorage, counter: &InstructionCounter)
             Ok(loss) if n % REPORT_EVERY == 0 => losses[n / REPORT_EVERY] = loss,
             Ok(_) => {}
             Err(error) => {
-                failure = Some((n, error.loss));
+                // The loss when it was the loss that failed; NaN for a gradient or an update.
+                let loss = match error {
+                    StepError::NonFiniteLoss { loss } => loss,
+                    _ => f32::NAN,
+                };
+                failure = Some((n, loss));
                 break;
             }
         }
