@@ -197,6 +197,17 @@ fn check<T: Scalar, const K: usize>(
     let (d_blocks, d_rest) = d_w.as_chunks::<LANES>();
     let blocks = w_blocks.len();
     let s: [_; K] = core::array::from_fn(|k| s[k][..n].as_chunks::<LANES>());
+    if blocks == 0 {
+        // A short slice (a bias, a small layer): one sum, no lanes to set up.
+        let sum = (0..n).fold(T::zero(), |sum, i| {
+            let (new_w, new_s) = rule(w[i], d_w[i], core::array::from_fn(|k| state[k][i]));
+            new_s.iter().fold(sum + new_w, |sum, &x| sum + x)
+        });
+        if sum.is_finite() {
+            return (true, true);
+        }
+        return exact_check(w, d_w, state, rule);
+    }
     let mut lanes = [T::zero(); LANES];
     for b in 0..blocks {
         let (w, d) = (&w_blocks[b], &d_blocks[..blocks][b]);
@@ -212,7 +223,19 @@ fn check<T: Scalar, const K: usize>(
     if lanes.iter().all(|x| x.is_finite()) {
         return (true, true);
     }
-    let gradient_finite = d_w.iter().all(|d| d.is_finite());
+    exact_check(w, d_w, state, rule)
+}
+
+/// The slow path of [`check`]: each value and each gradient entry on its own.
+#[cold]
+fn exact_check<T: Scalar, const K: usize>(
+    w: &[T],
+    d_w: &[T],
+    state: &[&mut [T]; K],
+    rule: &impl Fn(T, T, [T; K]) -> (T, [T; K]),
+) -> (bool, bool) {
+    let n = w.len();
+    let gradient_finite = d_w[..n].iter().all(|d| d.is_finite());
     let update_finite = (0..n).all(|i| {
         let (new_w, new_s) = rule(w[i], d_w[i], core::array::from_fn(|k| state[k][i]));
         new_w.is_finite() && new_s.iter().all(|x| x.is_finite())
