@@ -322,14 +322,22 @@ where
     (result, backward)
 }
 
-impl<L: InPlaceLayer<X> + ?Sized, X: Batch> Run<L, X, FromInput> for kind::InPlace {
+/// The feeds whose buffer an in-place layer must not overwrite: the
+/// network's input, which is only lent, and the output of another in-place
+/// layer, which that layer's backward still needs.
+pub trait Preserved: Feed {}
+
+impl Preserved for FromInput {}
+impl Preserved for FromInPlace {}
+
+impl<L: InPlaceLayer<X> + ?Sized, X: Batch, P: Preserved> Run<L, X, P> for kind::InPlace {
     type Storage = Slot<X, L::Saved>;
     type Next = FromInPlace;
 
     #[inline(always)]
     fn run<V, R>(
         layer: &L,
-        input: Incoming<'_, X>,
+        input: P::Signal<'_, X>,
         storage: &mut Self::Storage,
         gradient: &mut L::Gradient,
         rest: R,
@@ -337,13 +345,13 @@ impl<L: InPlaceLayer<X> + ?Sized, X: Batch> Run<L, X, FromInput> for kind::InPla
     where
         R: FnOnce(Buffers<'_, X>) -> (V, bool),
     {
-        run_on_copy(layer, FromInput::split(input), storage, gradient, rest)
+        run_on_copy(layer, P::split(input), storage, gradient, rest)
     }
 
     #[inline(always)]
     fn run_update<V, R, U>(
         layer: &mut L,
-        input: Incoming<'_, X>,
+        input: P::Signal<'_, X>,
         storage: &mut Self::Storage,
         update: &U,
         rest: R,
@@ -353,58 +361,7 @@ impl<L: InPlaceLayer<X> + ?Sized, X: Batch> Run<L, X, FromInput> for kind::InPla
         U: LayerUpdate<X::Element>,
     {
         let mut gradient = L::Gradient::default();
-        let result = run_on_copy(
-            &*layer,
-            FromInput::split(input),
-            storage,
-            &mut gradient,
-            rest,
-        );
-        if result.1 {
-            update.update(layer, &gradient);
-        }
-        result
-    }
-}
-
-impl<L: InPlaceLayer<X> + ?Sized, X: Batch> Run<L, X, FromInPlace> for kind::InPlace {
-    type Storage = Slot<X, L::Saved>;
-    type Next = FromInPlace;
-
-    #[inline(always)]
-    fn run<V, R>(
-        layer: &L,
-        input: Buffers<'_, X>,
-        storage: &mut Self::Storage,
-        gradient: &mut L::Gradient,
-        rest: R,
-    ) -> (V, bool)
-    where
-        R: FnOnce(Buffers<'_, X>) -> (V, bool),
-    {
-        run_on_copy(layer, FromInPlace::split(input), storage, gradient, rest)
-    }
-
-    #[inline(always)]
-    fn run_update<V, R, U>(
-        layer: &mut L,
-        input: Buffers<'_, X>,
-        storage: &mut Self::Storage,
-        update: &U,
-        rest: R,
-    ) -> (V, bool)
-    where
-        R: FnOnce(Buffers<'_, X>) -> (V, bool),
-        U: LayerUpdate<X::Element>,
-    {
-        let mut gradient = L::Gradient::default();
-        let result = run_on_copy(
-            &*layer,
-            FromInPlace::split(input),
-            storage,
-            &mut gradient,
-            rest,
-        );
+        let result = run_on_copy(&*layer, P::split(input), storage, &mut gradient, rest);
         if result.1 {
             update.update(layer, &gradient);
         }
