@@ -185,14 +185,9 @@ impl<L> Network<L> {
             gradient: d_input,
         };
         let (value, _) = self.run(incoming, stages, gradient, |output| {
-            let value = loss.value_and_gradient(output.value, target, output.gradient);
-            (value, value.is_finite())
+            loss_stage(loss, target, output)
         });
-        if value.is_finite() {
-            Ok(value)
-        } else {
-            Err(StepError::NonFiniteLoss { loss: value })
-        }
+        finite_loss(value)
     }
 
     /// One step of training on a batch: forward, loss, backward, and an
@@ -347,16 +342,35 @@ impl<L> Network<L> {
             gradient: None,
         };
         let (value, _) = self.run_update(incoming, activations.stages_mut(), &update, |output| {
-            let value = loss.value_and_gradient(output.value, target, output.gradient);
-            (value, value.is_finite())
+            loss_stage(loss, target, output)
         });
-        if !value.is_finite() {
-            return Err(StepError::NonFiniteLoss { loss: value });
-        }
+        let value = finite_loss(value)?;
         match update.error() {
             Some(error) => Err(error.into()),
             None => Ok(value),
         }
+    }
+}
+
+/// The last stage of every training pass: the loss, and its gradient written
+/// into the last slot; the stages run backward only if the loss is finite.
+#[inline(always)]
+fn loss_stage<Y: Batch, Lo: Loss<Y>>(
+    loss: &Lo,
+    target: &Y,
+    output: Buffers<'_, Y>,
+) -> (Y::Element, bool) {
+    let value = loss.value_and_gradient(output.value, target, output.gradient);
+    (value, value.is_finite())
+}
+
+/// `loss` if it is finite, the step's error otherwise.
+#[inline(always)]
+fn finite_loss<T: Scalar>(loss: T) -> Result<T, StepError<T>> {
+    if loss.is_finite() {
+        Ok(loss)
+    } else {
+        Err(StepError::NonFiniteLoss { loss })
     }
 }
 

@@ -228,6 +228,10 @@ impl<L: Layer<X> + ?Sized, X: Batch, P: Feed> Run<L, X, P> for kind::Fresh {
             gradient: &mut storage.gradient,
         });
         if backward {
+            // Not `run` with a gradient made beforehand, as the in-place
+            // stages do (their gradient is `()`): made here, an `Affine`'s
+            // gradient exists only during its own backward, not while the
+            // rest of the chain runs, so one layer's gradient exists at a time.
             let mut gradient = L::Gradient::default();
             layer.backward(x, &storage.gradient, &storage.saved, &mut gradient, d_x);
             update.update(layer, &gradient);
