@@ -14,6 +14,7 @@
 //! | W4 | 784-128-10 ReLU, softmax cross-entropy, batch 64: a training step |
 //! | small parts | W1's and W2's products and sigmoids alone |
 //! | W5 | 64-32-10 ReLU, softmax, batch 1: inference |
+//! | update | W4's SGD update alone: checked (all or nothing), and a plain loop |
 //! | M | products alone, in FLOP/s |
 //! | batching | a 1000x5000 batch times 5000x10 weights, batched and row by row |
 //!
@@ -28,10 +29,11 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use constnet::{
-    Affine, Matrix, Mse, Network, Relu, Sgd, Sigmoid, Softmax, SoftmaxCrossEntropy, Workspace,
+    Affine, GradientOf, Matrix, Mse, Network, Optimizer, Parameters, Relu, Sgd, Sigmoid, Softmax,
+    SoftmaxCrossEntropy, Workspace,
 };
 use criterion::{
-    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+    BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use nalgebra::{SMatrix, SVector};
 use rand::rngs::StdRng;
@@ -675,6 +677,54 @@ fn batching(c: &mut Criterion) {
     group.finish();
 }
 
+/// W4's SGD update alone, 101,770 parameters: the optimizer's checked step
+/// (all or nothing, leaving the old weights in the gradient) against a plain
+/// `w -= lr·dW` loop that checks nothing. The difference is what the check
+/// costs a W4 step. Each iteration starts from a fresh copy of the gradient,
+/// made outside the timing.
+fn update(c: &mut Criterion) {
+    type Layers = (Affine<784, 128>, Relu, Affine<128, 10>);
+    let mut rng = rng();
+    let mut net: Box<Network<Layers>> = Box::new(Network::new((
+        Affine::he(&mut rng),
+        Relu,
+        Affine::he(&mut rng),
+    )));
+    let mut gradient: Box<GradientOf<Layers>> = Box::default();
+    net.layers.update(
+        &mut gradient,
+        [],
+        &mut |_: &mut [f32], d: &mut [f32], []| {
+            d.iter_mut().for_each(|d| *d = rng.random_range(-1.0..1.0));
+        },
+    );
+    let mut sgd = Sgd::new(1e-6);
+    let mut group = c.benchmark_group("update 784-128-10");
+    group.throughput(Throughput::Elements(101_770));
+    group.bench_function("checked sgd", |bench| {
+        bench.iter_batched_ref(
+            || gradient.clone(),
+            |g| sgd.step(&mut *net, g),
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("unchecked loop", |bench| {
+        bench.iter_batched_ref(
+            || gradient.clone(),
+            |g| {
+                net.layers
+                    .update(&mut **g, [], &mut |w: &mut [f32], d: &mut [f32], []| {
+                        for (w, d) in w.iter_mut().zip(d.iter()) {
+                            *w -= 1e-6 * d;
+                        }
+                    })
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
 /// Short runs: the whole suite takes a few minutes on two cores.
 fn config() -> Criterion {
     Criterion::default()
@@ -686,6 +736,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = w1, w2, small_parts, w3, w4, w5, m, batching
+    targets = w1, w2, small_parts, w3, w4, update, w5, m, batching
 }
 criterion_main!(benches);

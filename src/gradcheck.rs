@@ -257,14 +257,16 @@ fn nth_gradient<P: Parameters<T> + Clone, T: Scalar>(
 ) -> T {
     let mut offset = 0;
     let mut value = T::nan();
-    parameters
-        .clone()
-        .update(gradient, [], &mut |_: &mut [T], d: &[T], []| {
+    parameters.clone().update(
+        &mut gradient.clone(),
+        [],
+        &mut |_: &mut [T], d: &mut [T], []| {
             if (offset..offset + d.len()).contains(&index) {
                 value = d[index - offset];
             }
             offset += d.len();
-        });
+        },
+    );
     value
 }
 

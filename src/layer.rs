@@ -190,11 +190,11 @@ pub trait Parameters<T: Scalar> {
     /// `K = 0`, momentum `K = 1`, Adam `K = 2`.
     fn update<const K: usize, F>(
         &mut self,
-        gradient: &Self::Gradient,
+        gradient: &mut Self::Gradient,
         state: [&mut Self::Gradient; K],
         f: &mut F,
     ) where
-        F: FnMut(&mut [T], &[T], [&mut [T]; K]);
+        F: FnMut(&mut [T], &mut [T], [&mut [T]; K]);
 
     /// Calls `f` once for each parameter slice, in the order of `update`.
     fn visit<F: FnMut(&[T])>(&self, f: &mut F);
@@ -248,9 +248,9 @@ macro_rules! no_parameters {
             const PARAMETER_COUNT: usize = 0;
 
             #[inline]
-            fn update<const K: usize, F>(&mut self, _: &(), _: [&mut (); K], _: &mut F)
+            fn update<const K: usize, F>(&mut self, _: &mut (), _: [&mut (); K], _: &mut F)
             where
-                F: FnMut(&mut [T], &[T], [&mut [T]; K]),
+                F: FnMut(&mut [T], &mut [T], [&mut [T]; K]),
             {
             }
 

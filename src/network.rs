@@ -276,7 +276,7 @@ impl<L> Network<L> {
         O: Optimizer<L, X::Element>,
     {
         let value = self.gradient(workspace, input, target, loss)?;
-        optimizer.step(&mut self.layers, workspace.gradient())?;
+        optimizer.step(&mut self.layers, workspace.parts_mut().1)?;
         Ok(value)
     }
 }
@@ -381,11 +381,11 @@ impl<L: Parameters<T>, T: Scalar> Parameters<T> for Network<L> {
     #[inline]
     fn update<const K: usize, F>(
         &mut self,
-        gradient: &Self::Gradient,
+        gradient: &mut Self::Gradient,
         state: [&mut Self::Gradient; K],
         f: &mut F,
     ) where
-        F: FnMut(&mut [T], &[T], [&mut [T]; K]),
+        F: FnMut(&mut [T], &mut [T], [&mut [T]; K]),
     {
         self.layers.update(gradient, state, f);
     }

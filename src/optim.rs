@@ -30,27 +30,34 @@ use crate::{Parameters, Scalar};
 /// parameter matrix it was. So a step that returns `Ok` leaves only finite
 /// numbers behind.
 ///
+/// A step consumes its gradient: the optimizer may use it as scratch (SGD
+/// keeps the old parameters there, so that its one pass can be undone), so
+/// its values afterwards are unspecified, after `Ok` and `Err` alike. The
+/// training steps of [`Network`](crate::Network) compute a new gradient for
+/// every step; to keep one, copy it first (gradients are `Copy`).
+///
 /// ```
 /// use constnet::{Affine, AffineGradient, Matrix, Optimizer, Sgd, UpdateError};
 ///
 /// let mut layer = Affine::new(Matrix::new([[1.0]]), Matrix::new([[0.0]]));
-/// let gradient = AffineGradient { d_weights: Matrix::new([[2.0]]), d_bias: Matrix::new([[-1.0]]) };
-/// Sgd::new(0.5).step(&mut layer, &gradient).unwrap();
+/// let mut gradient = AffineGradient { d_weights: Matrix::new([[2.0]]), d_bias: Matrix::new([[-1.0]]) };
+/// Sgd::new(0.5).step(&mut layer, &mut gradient).unwrap();
 /// assert_eq!(layer, Affine::new(Matrix::new([[0.0]]), Matrix::new([[0.5]])));
 ///
-/// let broken = AffineGradient { d_weights: Matrix::new([[2.0]]), d_bias: Matrix::new([[f32::NAN]]) };
+/// let mut broken = AffineGradient { d_weights: Matrix::new([[2.0]]), d_bias: Matrix::new([[f32::NAN]]) };
 /// let before = layer;
-/// assert_eq!(Sgd::new(0.5).step(&mut layer, &broken), Err(UpdateError::NonFiniteGradient { matrix: 1 }));
+/// assert_eq!(Sgd::new(0.5).step(&mut layer, &mut broken), Err(UpdateError::NonFiniteGradient { matrix: 1 }));
 /// assert_eq!(layer, before);
 /// ```
 pub trait Optimizer<P: Parameters<T>, T: Scalar> {
-    /// Applies one update of `parameters` from `gradient`.
+    /// Applies one update of `parameters` from `gradient`, which it consumes:
+    /// its values afterwards are unspecified.
     ///
     /// # Errors
     ///
-    /// [`UpdateError`] if the gradient or the update is not finite; nothing
-    /// is changed then.
-    fn step(&mut self, parameters: &mut P, gradient: &P::Gradient) -> Result<(), UpdateError>;
+    /// [`UpdateError`] if the gradient or the update is not finite; the
+    /// parameters and the optimizer's state are unchanged then.
+    fn step(&mut self, parameters: &mut P, gradient: &mut P::Gradient) -> Result<(), UpdateError>;
 }
 
 /// Why an optimizer step changed nothing. `matrix` counts the parameter
@@ -96,11 +103,12 @@ impl core::error::Error for UpdateError {}
 /// every parameter, all or nothing: a first pass computes every new value
 /// and checks it (and the gradient) without writing, a second writes them.
 /// Both passes run the same `rule`, so the values written are the values
-/// checked.
+/// checked. Optimizers with state use it; a rule without state has the
+/// one-pass [`checked_stateless_update`].
 #[inline]
 pub(crate) fn checked_update<P, T, const K: usize>(
     parameters: &mut P,
-    gradient: &P::Gradient,
+    gradient: &mut P::Gradient,
     mut state: [&mut P::Gradient; K],
     rule: impl Fn(T, T, [T; K]) -> (T, [T; K]),
 ) -> Result<(), UpdateError>
@@ -113,7 +121,7 @@ where
     parameters.update(
         gradient,
         state.each_mut().map(|s| &mut **s),
-        &mut |w: &mut [T], d_w: &[T], s: [&mut [T]; K]| {
+        &mut |w: &mut [T], d_w: &mut [T], s: [&mut [T]; K]| {
             if problem.is_none() {
                 let (gradient_finite, update_finite) = check(w, d_w, &s, &rule);
                 if !gradient_finite {
@@ -131,12 +139,139 @@ where
     parameters.update(
         gradient,
         state,
-        &mut |w: &mut [T], d_w: &[T], s: [&mut [T]; K]| commit(w, d_w, s, &rule),
+        &mut |w: &mut [T], d_w: &mut [T], s: [&mut [T]; K]| commit(w, d_w, s, &rule),
     );
     Ok(())
 }
 
-/// Lanes of the two passes: blocks of this many elements are fixed-size
+/// Applies an element-wise update `rule(w, dW) -> w'` without optimizer
+/// state (SGD's), all or nothing, in one pass: each new value is written
+/// over its parameter and the old value over its gradient entry, which the
+/// step no longer needs, and each block of [`LANES`] is checked as it is
+/// done. If a block is not finite, every parameter written so far gets its
+/// old value back from the gradient, bit for bit, and nothing else is
+/// touched.
+///
+/// So `gradient` holds the parameters' old values afterwards where they were
+/// updated: a step consumes its gradient.
+///
+/// Against [`checked_update`]'s two passes this runs `rule` once per value
+/// (on a soft-float Cortex-M every float operation is a call) and checks with
+/// an integer test per value instead of a float addition.
+#[inline]
+pub(crate) fn checked_stateless_update<P, T>(
+    parameters: &mut P,
+    gradient: &mut P::Gradient,
+    rule: impl Fn(T, T) -> T,
+) -> Result<(), UpdateError>
+where
+    P: Parameters<T> + ?Sized,
+    T: Scalar,
+{
+    let mut problem = None;
+    let mut matrix = 0;
+    parameters.update(gradient, [], &mut |w: &mut [T], d_w: &mut [T], []| {
+        if problem.is_none() {
+            if let Err(gradient_finite) = update_logged(w, d_w, &rule) {
+                problem = Some(if gradient_finite {
+                    UpdateError::NonFiniteUpdate { matrix }
+                } else {
+                    UpdateError::NonFiniteGradient { matrix }
+                });
+            } else {
+                matrix += 1;
+            }
+        }
+    });
+    if problem.is_some() {
+        // The matrices before the failing one are updated: put them back.
+        let mut restore = matrix;
+        parameters.update(gradient, [], &mut |w: &mut [T], old: &mut [T], []| {
+            if restore > 0 {
+                restore -= 1;
+                w.copy_from_slice(&old[..w.len()]);
+            }
+        });
+    }
+    problem.map_or(Ok(()), Err)
+}
+
+/// One matrix of [`checked_stateless_update`]: `w ← rule(w, dW)` with the old
+/// `w` left in `dW`, a block of [`LANES`] at a time. On a non-finite new
+/// value, puts back this matrix's old values and says whether the gradient
+/// is to blame (`Err(gradient finite)`).
+#[inline]
+fn update_logged<T: Scalar>(
+    w: &mut [T],
+    d_w: &mut [T],
+    rule: &impl Fn(T, T) -> T,
+) -> Result<(), bool> {
+    let n = w.len();
+    let d_w = &mut d_w[..n];
+    // How many values are updated, from the front, and whether the gradient
+    // of the block that failed, if one did, is finite.
+    let mut done = 0;
+    let mut failed = None;
+    let (w_blocks, w_rest) = w.as_chunks_mut::<LANES>();
+    let (d_blocks, d_rest) = d_w.as_chunks_mut::<LANES>();
+    for (w, d) in w_blocks.iter_mut().zip(d_blocks.iter_mut()) {
+        done += LANES;
+        if let Err(gradient_finite) = update_block(w, d, rule) {
+            failed = Some(gradient_finite);
+            break;
+        }
+    }
+    if failed.is_none() {
+        done = n;
+        failed = update_block(w_rest, d_rest, rule).err();
+    }
+    match failed {
+        None => Ok(()),
+        Some(block_finite) => {
+            // The failed block's gradient is gone (it holds the old values);
+            // the rest is untouched.
+            let gradient_finite = block_finite && all_finite(&d_w[done..]);
+            undo(&mut w[..done], &d_w[..done]);
+            Err(gradient_finite)
+        }
+    }
+}
+
+/// Updates one block, writing each new value over its parameter and the old
+/// value over its gradient entry, and says whether every new value is
+/// finite; if not, `Err(whether the block's gradient was finite)`.
+///
+/// The checks are integer tests combined with `&`, not `&&`: no branch per
+/// value, so a block stays vectors on x86 and one loop on a Cortex-M.
+#[inline(always)]
+fn update_block<T: Scalar>(
+    w: &mut [T],
+    d: &mut [T],
+    rule: &impl Fn(T, T) -> T,
+) -> Result<(), bool> {
+    let (mut gradient_finite, mut finite) = (true, true);
+    for (w, d) in w.iter_mut().zip(d.iter_mut()) {
+        let old = *w;
+        gradient_finite &= d.is_finite();
+        *w = rule(old, *d);
+        finite &= w.is_finite();
+        *d = old;
+    }
+    if finite { Ok(()) } else { Err(gradient_finite) }
+}
+
+/// The failure path of [`update_logged`]: puts back the values updated so
+/// far from the old values kept in the gradient.
+#[cold]
+fn undo<T: Scalar>(updated: &mut [T], old: &[T]) {
+    updated.copy_from_slice(old);
+}
+
+fn all_finite<T: Scalar>(values: &[T]) -> bool {
+    values.iter().all(|x| x.is_finite())
+}
+
+/// Lanes of the update passes: blocks of this many elements are fixed-size
 /// arrays, so the compiler sees no bounds to check and vectorizes them.
 const LANES: usize = 16;
 
@@ -305,5 +440,141 @@ pub(crate) fn valid<V, T: fmt::Display>(checked: Result<V, InvalidHyperparameter
     match checked {
         Ok(value) => value,
         Err(error) => panic!("{error}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Affine, GradientOf, Relu};
+
+    /// Matrices of 32, 8, 40 and 5 values: blocks of [`LANES`], a remainder,
+    /// and slices shorter than a block.
+    type Net = (Affine<4, 8>, Relu, Affine<8, 5>);
+
+    fn net() -> Net {
+        let mut net = Net::default();
+        let mut i = 0.0_f32;
+        net.visit_mut(&mut |w: &mut [f32]| {
+            for w in w {
+                i += 1.0;
+                *w = i / 8.0 - 5.0;
+            }
+        });
+        net
+    }
+
+    /// A gradient of ones, with `bad` written at flat positions.
+    fn gradient(bad: &[(usize, f32)]) -> GradientOf<Net> {
+        let mut gradient = GradientOf::<Net>::default();
+        let mut scratch = net();
+        let mut position = 0;
+        scratch.update(
+            &mut gradient,
+            [],
+            &mut |_: &mut [f32], d: &mut [f32], []| {
+                for d in d {
+                    *d = bad
+                        .iter()
+                        .find(|&&(p, _)| p == position)
+                        .map_or(1.0, |&(_, v)| v);
+                    position += 1;
+                }
+            },
+        );
+        gradient
+    }
+
+    fn bits(net: &Net) -> [u32; 85] {
+        let mut bits = [0; 85];
+        let mut i = 0;
+        net.visit(&mut |w: &[f32]| {
+            for w in w {
+                bits[i] = w.to_bits();
+                i += 1;
+            }
+        });
+        bits
+    }
+
+    /// The one-pass update against the two-pass one, with one or two bad
+    /// gradient entries at every position: the same result, the same error,
+    /// and after an error the same (untouched) parameters.
+    #[test]
+    fn one_pass_update_agrees_with_the_two_pass_update() {
+        // 3e38 · 10 overflows: a finite gradient, a non-finite update.
+        let rule = |w: f32, d: f32| w - 10.0 * d;
+        let bad = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 3e38, -3e38];
+        let mut cases = 0;
+        for first in 0..85 {
+            for &a in &bad {
+                for second in [None, Some((first + 1) % 85), Some((first + 17) % 85)] {
+                    for &b in &bad {
+                        // without a second entry, the first twice
+                        let entries = [(first, a), second.map_or((first, a), |p| (p, b))];
+                        let (mut one, mut two) = (net(), net());
+                        let one_result =
+                            checked_stateless_update(&mut one, &mut gradient(&entries), rule);
+                        let two_result =
+                            checked_update(&mut two, &mut gradient(&entries), [], |w, d, []| {
+                                (rule(w, d), [])
+                            });
+                        assert_eq!(one_result, two_result, "{entries:?}");
+                        assert!(one_result.is_err(), "{entries:?}");
+                        assert_eq!(bits(&one), bits(&net()), "{entries:?}");
+                        cases += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(cases, 85 * 5 * 3 * 5);
+    }
+
+    #[test]
+    fn one_pass_update_writes_the_rule_and_keeps_the_old_values() {
+        let mut updated = net();
+        let mut d = gradient(&[(3, 2.0), (40, -4.0)]);
+        assert_eq!(
+            checked_stateless_update(&mut updated, &mut d, |w: f32, d| w - 0.5 * d),
+            Ok(())
+        );
+        let (before, after) = (bits(&net()), bits(&updated));
+        let mut old = [0; 85];
+        let mut i = 0;
+        net().update(&mut d, [], &mut |_: &mut [f32], d: &mut [f32], []| {
+            for d in d {
+                old[i] = d.to_bits();
+                i += 1;
+            }
+        });
+        // the gradient now holds the old parameters
+        assert_eq!(old, before);
+        for (i, (&b, &a)) in before.iter().zip(&after).enumerate() {
+            let step = match i {
+                3 => 2.0,
+                40 => -4.0,
+                _ => 1.0,
+            };
+            assert_eq!(a, (f32::from_bits(b) - 0.5 * step).to_bits(), "{i}");
+        }
+    }
+
+    #[test]
+    fn the_error_names_the_matrix_and_the_cause() {
+        // matrix 0: positions 0..32, 1: 32..40, 2: 40..80, 3: 80..85
+        for (position, matrix) in [(0, 0), (31, 0), (32, 1), (39, 1), (40, 2), (79, 2), (84, 3)] {
+            let mut net = net();
+            let result = checked_stateless_update(
+                &mut net,
+                &mut gradient(&[(position, f32::NAN)]),
+                |w, d| w - d,
+            );
+            assert_eq!(result, Err(UpdateError::NonFiniteGradient { matrix }));
+            let result =
+                checked_stateless_update(&mut net, &mut gradient(&[(position, 3e38)]), |w, d| {
+                    w - 10.0 * d
+                });
+            assert_eq!(result, Err(UpdateError::NonFiniteUpdate { matrix }));
+        }
     }
 }

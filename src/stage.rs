@@ -178,8 +178,13 @@ pub trait Run<L: Layer<X> + ?Sized, X: Batch, P: Feed> {
 /// What a fused step does with each layer's gradient as soon as it is known:
 /// [`Sgd`](crate::Sgd) applies it.
 pub trait LayerUpdate<T: crate::Scalar> {
-    /// Updates `parameters`, one layer's, from their gradient.
-    fn update<P: crate::Parameters<T> + ?Sized>(&self, parameters: &mut P, gradient: &P::Gradient);
+    /// Updates `parameters`, one layer's, from their gradient, which it
+    /// consumes (as [`Optimizer::step`](crate::Optimizer::step) does).
+    fn update<P: crate::Parameters<T> + ?Sized>(
+        &self,
+        parameters: &mut P,
+        gradient: &mut P::Gradient,
+    );
 }
 
 impl<L: Layer<X> + ?Sized, X: Batch, P: Feed> Run<L, X, P> for kind::Fresh {
@@ -234,7 +239,7 @@ impl<L: Layer<X> + ?Sized, X: Batch, P: Feed> Run<L, X, P> for kind::Fresh {
             // rest of the chain runs, so one layer's gradient exists at a time.
             let mut gradient = L::Gradient::default();
             layer.backward(x, &storage.gradient, &storage.saved, &mut gradient, d_x);
-            update.update(layer, &gradient);
+            update.update(layer, &mut gradient);
         }
         (result, backward)
     }
@@ -285,7 +290,7 @@ impl<L: InPlaceLayer<X> + ?Sized, X: Batch> Run<L, X, FromFresh> for kind::InPla
         let result =
             <Self as Run<L, X, FromFresh>>::run(&*layer, input, saved, &mut gradient, rest);
         if result.1 {
-            update.update(layer, &gradient);
+            update.update(layer, &mut gradient);
         }
         result
     }
@@ -367,7 +372,7 @@ impl<L: InPlaceLayer<X> + ?Sized, X: Batch, P: Preserved> Run<L, X, P> for kind:
         let mut gradient = L::Gradient::default();
         let result = run_on_copy(&*layer, P::split(input), storage, &mut gradient, rest);
         if result.1 {
-            update.update(layer, &gradient);
+            update.update(layer, &mut gradient);
         }
         result
     }

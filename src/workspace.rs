@@ -96,11 +96,35 @@ impl<L: Trainable<X>, X: Batch> Workspace<L, X> {
         }
     }
 
-    /// The gradient of every parameter from the last step (or the last
-    /// [`Network::gradient`](crate::Network::gradient)), shaped like the
+    /// The gradient of every parameter from the last
+    /// [`Network::gradient`](crate::Network::gradient), shaped like the
     /// network's parameters.
+    ///
+    /// A training step consumes the gradient it computes (see
+    /// [`Optimizer::step`](crate::Optimizer::step)): after
+    /// [`Network::train_step_with`](crate::Network::train_step_with) this
+    /// holds unspecified values.
     pub fn gradient(&self) -> &GradientOf<L, X::Element> {
         &self.gradient
+    }
+
+    /// The gradient, for an [`Optimizer::step`](crate::Optimizer::step) of
+    /// your own after [`Network::gradient`](crate::Network::gradient).
+    ///
+    /// ```
+    /// use constnet::{Affine, Matrix, Mse, Network, Optimizer, Sgd, Workspace};
+    ///
+    /// let mut net = Network::new((Affine::<1, 1>::new(Matrix::new([[0.5]]), Matrix::zeros()),));
+    /// let (x, t) = (Matrix::new([[1.0]]), Matrix::new([[2.0]]));
+    /// let mut workspace = Workspace::new();
+    /// net.gradient(&mut workspace, &x, &t, &Mse).unwrap();
+    /// // dL/dw = 2 (0.5 - 2) 1 = -3
+    /// assert_eq!(workspace.gradient().0.d_weights, Matrix::new([[-3.0]]));
+    /// Sgd::new(0.5).step(&mut net, workspace.gradient_mut()).unwrap();
+    /// assert_eq!(net.layers.0.weights, Matrix::new([[2.0]]));
+    /// ```
+    pub fn gradient_mut(&mut self) -> &mut GradientOf<L, X::Element> {
+        &mut self.gradient
     }
 
     pub(crate) fn parts_mut(&mut self) -> (&mut L::Storage, &mut GradientOf<L, X::Element>) {

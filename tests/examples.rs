@@ -733,8 +733,8 @@ fn an_optimizer_choice_steps_as_the_optimizer_itself() {
     let mut direct = Adam::new(0.01, 0.9, 0.999);
     let (mut a, mut b) = (start, start);
     for gradient in &gradients {
-        chosen.step(&mut a, gradient).unwrap();
-        direct.step(&mut b, gradient).unwrap();
+        chosen.step(&mut a, &mut gradient.clone()).unwrap();
+        direct.step(&mut b, &mut gradient.clone()).unwrap();
     }
     assert_eq!(a, b);
     assert_ne!(a, start);
@@ -745,15 +745,15 @@ fn an_optimizer_choice_steps_as_the_optimizer_itself() {
     let mut direct = Momentum::new(0.01, 0.9);
     let (mut a, mut b) = (start, start);
     for gradient in &gradients {
-        chosen.step(&mut a, gradient).unwrap();
-        direct.step(&mut b, gradient).unwrap();
+        chosen.step(&mut a, &mut gradient.clone()).unwrap();
+        direct.step(&mut b, &mut gradient.clone()).unwrap();
     }
     assert_eq!(a, b);
     // Plain SGD by hand: w - lr dW.
     let mut sgd =
         OptimizerChoice::<AffineGradient<2, 1>>::new("sgd", &settings, Some(0.5)).unwrap();
     let mut layer = start;
-    sgd.step(&mut layer, &gradients[0]).unwrap();
+    sgd.step(&mut layer, &mut gradients[0].clone()).unwrap();
     assert_eq!(
         layer,
         Layer::new(Matrix::new([[0.0], [0.75]]), Matrix::new([[-0.125]]))

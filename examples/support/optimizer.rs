@@ -106,7 +106,7 @@ impl<G> OptimizerChoice<G> {
 }
 
 impl<P: Parameters<f32, Gradient = G>, G> Optimizer<P, f32> for OptimizerChoice<G> {
-    fn step(&mut self, parameters: &mut P, gradient: &G) -> Result<(), UpdateError> {
+    fn step(&mut self, parameters: &mut P, gradient: &mut G) -> Result<(), UpdateError> {
         match self {
             Self::Sgd(o) => o.step(parameters, gradient),
             Self::Momentum(o) => o.step(parameters, gradient),

@@ -167,20 +167,20 @@ impl<const IN: usize, const OUT: usize, T: Scalar> Parameters<T> for Affine<IN, 
     #[inline]
     fn update<const K: usize, F>(
         &mut self,
-        gradient: &Self::Gradient,
+        gradient: &mut Self::Gradient,
         mut state: [&mut Self::Gradient; K],
         f: &mut F,
     ) where
-        F: FnMut(&mut [T], &[T], [&mut [T]; K]),
+        F: FnMut(&mut [T], &mut [T], [&mut [T]; K]),
     {
         f(
             self.weights.as_mut_slice(),
-            gradient.d_weights.as_slice(),
+            gradient.d_weights.as_mut_slice(),
             state.each_mut().map(|s| s.d_weights.as_mut_slice()),
         );
         f(
             self.bias.as_mut_slice(),
-            gradient.d_bias.as_slice(),
+            gradient.d_bias.as_mut_slice(),
             state.each_mut().map(|s| s.d_bias.as_mut_slice()),
         );
     }
@@ -300,11 +300,15 @@ mod tests {
         };
         let mut seen = [0usize; 2];
         let mut calls = 0;
-        l.update(&g, [], &mut |p: &mut [f64], d: &[f64], []| {
-            seen[calls] = p.len();
-            assert!(d.iter().all(|&v| v == (calls + 1) as f64));
-            calls += 1;
-        });
+        l.update(
+            &mut g.clone(),
+            [],
+            &mut |p: &mut [f64], d: &mut [f64], []| {
+                seen[calls] = p.len();
+                assert!(d.iter().all(|&v| v == (calls + 1) as f64));
+                calls += 1;
+            },
+        );
         assert_eq!(seen, [6, 2]);
         assert_eq!(<Affine<3, 2, f64> as Parameters<f64>>::PARAMETER_COUNT, 8);
     }

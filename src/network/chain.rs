@@ -66,13 +66,13 @@ macro_rules! chain {
             #[inline]
             fn update<const K: usize, F>(
                 &mut self,
-                gradient: &Self::Gradient,
+                gradient: &mut Self::Gradient,
                 mut state: [&mut Self::Gradient; K],
                 f: &mut F,
             ) where
-                F: FnMut(&mut [T], &[T], [&mut [T]; K]),
+                F: FnMut(&mut [T], &mut [T], [&mut [T]; K]),
             {
-                $( self.$i.update(&gradient.$i, state.each_mut().map(|s| &mut s.$i), f); )+
+                $( self.$i.update(&mut gradient.$i, state.each_mut().map(|s| &mut s.$i), f); )+
             }
 
             #[inline]

@@ -14,8 +14,8 @@ use crate::{Optimizer, Parameters, Scalar};
 /// use constnet::{AdaGrad, Affine, AffineGradient, Matrix, Optimizer};
 ///
 /// let mut layer: Affine<1, 1, f64> = Affine::new(Matrix::new([[1.0]]), Matrix::new([[0.0]]));
-/// let gradient = AffineGradient { d_weights: Matrix::new([[4.0]]), d_bias: Matrix::new([[0.0]]) };
-/// AdaGrad::new(0.5).step(&mut layer, &gradient).unwrap();
+/// let mut gradient = AffineGradient { d_weights: Matrix::new([[4.0]]), d_bias: Matrix::new([[0.0]]) };
+/// AdaGrad::new(0.5).step(&mut layer, &mut gradient).unwrap();
 /// // h = 16, W = 1 - 0.5 · 4 / (4 + 1e-7) ≈ 0.5
 /// assert!((layer.weights[(0, 0)] - 0.5).abs() < 1e-7);
 /// assert_eq!(layer.bias[(0, 0)], 0.0); // a zero gradient moves nothing
@@ -92,7 +92,7 @@ where
     T: Scalar,
 {
     #[inline]
-    fn step(&mut self, parameters: &mut P, gradient: &G) -> Result<(), UpdateError> {
+    fn step(&mut self, parameters: &mut P, gradient: &mut G) -> Result<(), UpdateError> {
         let lr = self.learning_rate;
         let epsilon = T::from_f64(1e-7);
         checked_update(
@@ -122,7 +122,9 @@ mod tests {
             d_bias: Matrix::new([[0.0, 0.0]]),
         };
 
-        optimizer.step(&mut layer, &gradient(4.0, -1.0)).unwrap();
+        optimizer
+            .step(&mut layer, &mut gradient(4.0, -1.0))
+            .unwrap();
         // h = [16, 1]; W = 1 - 0.5·4/(4 + 1e-7), -1 + 0.5·1/(1 + 1e-7)
         assert_eq!(
             optimizer.squared_sum().d_weights,
@@ -131,7 +133,7 @@ mod tests {
         assert!((layer.weights[(0, 0)] - 0.500_000_012_499_999_7).abs() < 1e-15);
         assert!((layer.weights[(0, 1)] + 0.500_000_049_999_995).abs() < 1e-15);
 
-        optimizer.step(&mut layer, &gradient(3.0, 0.0)).unwrap();
+        optimizer.step(&mut layer, &mut gradient(3.0, 0.0)).unwrap();
         // h = [25, 1]; W = 0.5000000125 - 0.5·3/(5 + 1e-7); a zero gradient moves nothing
         assert_eq!(
             optimizer.squared_sum().d_weights,
@@ -153,7 +155,7 @@ mod tests {
         let mut previous = 0.0;
         let mut last_step = f64::INFINITY;
         for n in 1..=4 {
-            optimizer.step(&mut layer, &gradient).unwrap();
+            optimizer.step(&mut layer, &mut gradient.clone()).unwrap();
             let w = layer.weights[(0, 0)];
             // after n steps h = 4n, so this step was 2/(2√n + 1e-7) ≈ 1/√n
             let step = previous - w;

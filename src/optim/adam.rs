@@ -25,9 +25,9 @@ use crate::{Optimizer, Parameters, Scalar};
 /// use constnet::{Adam, Affine, AffineGradient, Matrix, Optimizer};
 ///
 /// let mut layer: Affine<1, 1, f64> = Affine::new(Matrix::new([[1.0]]), Matrix::new([[0.0]]));
-/// let gradient = AffineGradient { d_weights: Matrix::new([[0.5]]), d_bias: Matrix::new([[-40.0]]) };
+/// let mut gradient = AffineGradient { d_weights: Matrix::new([[0.5]]), d_bias: Matrix::new([[-40.0]]) };
 /// let mut adam = Adam::default(); // lr = 0.001, β₁ = 0.9, β₂ = 0.999
-/// adam.step(&mut layer, &gradient).unwrap();
+/// adam.step(&mut layer, &mut gradient).unwrap();
 /// // the first step is lr in the direction against the gradient, whatever its size
 /// assert!((layer.weights[(0, 0)] - (1.0 - 0.001)).abs() < 1e-8);
 /// assert!((layer.bias[(0, 0)] - 0.001).abs() < 1e-8);
@@ -135,7 +135,7 @@ where
     T: Scalar,
 {
     #[inline]
-    fn step(&mut self, parameters: &mut P, gradient: &G) -> Result<(), UpdateError> {
+    fn step(&mut self, parameters: &mut P, gradient: &mut G) -> Result<(), UpdateError> {
         let (beta1, beta2) = (self.beta1, self.beta2);
         let beta1_power = self.beta1_power * beta1;
         let beta2_power = self.beta2_power * beta2;
@@ -176,14 +176,14 @@ mod tests {
             d_bias: Matrix::new([[0.0]]),
         };
 
-        optimizer.step(&mut layer, &gradient(0.5)).unwrap();
+        optimizer.step(&mut layer, &mut gradient(0.5)).unwrap();
         // lr_1 = 0.001·√0.001/0.1 = 3.16227766e-4; m = 0.05; v = 0.00025;
         // W = 1 - lr_1·0.05/(√0.00025 + 1e-7)
         assert!((optimizer.first_moment().d_weights[(0, 0)] - 0.05).abs() < 1e-16);
         assert!((optimizer.second_moment().d_weights[(0, 0)] - 0.000_25).abs() < 1e-18);
         assert!((layer.weights[(0, 0)] - 0.999_000_006_324_515_3).abs() < 1e-15);
 
-        optimizer.step(&mut layer, &gradient(-0.25)).unwrap();
+        optimizer.step(&mut layer, &mut gradient(-0.25)).unwrap();
         // lr_2 = 0.001·√(1 - 0.999²)/(1 - 0.9²); m = 0.05 + 0.1(-0.25 - 0.05) = 0.02;
         // v = 0.00025 + 0.001(0.0625 - 0.00025) = 0.00031225
         assert!((optimizer.first_moment().d_weights[(0, 0)] - 0.02).abs() < 1e-16);

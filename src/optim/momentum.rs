@@ -15,10 +15,11 @@ use crate::{Optimizer, Parameters, Scalar};
 /// use constnet::{Affine, AffineGradient, Matrix, Momentum, Optimizer};
 ///
 /// let mut layer: Affine<1, 1, f64> = Affine::new(Matrix::new([[1.0]]), Matrix::new([[0.0]]));
-/// let gradient = AffineGradient { d_weights: Matrix::new([[1.0]]), d_bias: Matrix::new([[-2.0]]) };
+/// let mut gradient = AffineGradient { d_weights: Matrix::new([[1.0]]), d_bias: Matrix::new([[-2.0]]) };
 /// let mut momentum = Momentum::new(0.5, 0.75);
-/// momentum.step(&mut layer, &gradient).unwrap(); // v = -0.5, W = 0.5
-/// momentum.step(&mut layer, &gradient).unwrap(); // v = 0.75 · -0.5 - 0.5 = -0.875, W = -0.375
+/// // a step consumes its gradient: the same gradient twice means two copies
+/// momentum.step(&mut layer, &mut gradient.clone()).unwrap(); // v = -0.5, W = 0.5
+/// momentum.step(&mut layer, &mut gradient).unwrap(); // v = 0.75 · -0.5 - 0.5 = -0.875, W = -0.375
 /// assert_eq!(layer.weights, Matrix::new([[-0.375]]));
 /// assert_eq!(layer.bias, Matrix::new([[2.75]])); // v = 1, then 1.75
 /// ```
@@ -99,7 +100,7 @@ where
     T: Scalar,
 {
     #[inline]
-    fn step(&mut self, parameters: &mut P, gradient: &G) -> Result<(), UpdateError> {
+    fn step(&mut self, parameters: &mut P, gradient: &mut G) -> Result<(), UpdateError> {
         let (lr, alpha) = (self.learning_rate, self.momentum);
         checked_update(parameters, gradient, [&mut self.velocity], |w, d, [v]| {
             // v ← αv - lr·dW; W ← W + v
@@ -143,7 +144,7 @@ mod tests {
         // lr = 0.5, α = 0.75, all dyadic: every value below is exact.
         let mut net = net();
         let mut optimizer = Momentum::new(0.5, 0.75);
-        optimizer.step(&mut net, &gradient(1.0)).unwrap();
+        optimizer.step(&mut net, &mut gradient(1.0)).unwrap();
         // v = -lr·g = [-0.5, 1], [-2]; [-0.25], [0.125]
         let (first, _, second) = net.layers;
         assert_eq!(first.weights, Matrix::new([[0.5], [3.0]]));
@@ -151,7 +152,7 @@ mod tests {
         assert_eq!(second.weights, Matrix::new([[-1.25]]));
         assert_eq!(second.bias, Matrix::new([[0.125]]));
 
-        optimizer.step(&mut net, &gradient(2.0)).unwrap();
+        optimizer.step(&mut net, &mut gradient(2.0)).unwrap();
         // v = 0.75 v - 0.5 (2g) = -1.375 g: [-1.375, 2.75], [-5.5]; [-0.6875], [0.34375]
         let (first, _, second) = net.layers;
         assert_eq!(first.weights, Matrix::new([[-0.875], [5.75]]));
@@ -168,8 +169,8 @@ mod tests {
         let mut momentum = Momentum::new(0.1, 0.0);
         let mut sgd = crate::Sgd::new(0.1);
         for scale in [1.0, -3.0, 0.5] {
-            momentum.step(&mut a, &gradient(scale)).unwrap();
-            sgd.step(&mut b, &gradient(scale)).unwrap();
+            momentum.step(&mut a, &mut gradient(scale)).unwrap();
+            sgd.step(&mut b, &mut gradient(scale)).unwrap();
         }
         assert_eq!(a, b);
     }

@@ -15,9 +15,9 @@ use crate::{Optimizer, Parameters, Scalar};
 /// use constnet::{Affine, AffineGradient, Matrix, Optimizer, RmsProp};
 ///
 /// let mut layer: Affine<1, 1, f64> = Affine::new(Matrix::new([[1.0]]), Matrix::new([[0.0]]));
-/// let gradient = AffineGradient { d_weights: Matrix::new([[2.0]]), d_bias: Matrix::new([[0.0]]) };
+/// let mut gradient = AffineGradient { d_weights: Matrix::new([[2.0]]), d_bias: Matrix::new([[0.0]]) };
 /// let mut rmsprop = RmsProp::new(0.5, 0.75);
-/// rmsprop.step(&mut layer, &gradient).unwrap();
+/// rmsprop.step(&mut layer, &mut gradient).unwrap();
 /// // h = 0.25 · 4 = 1, W = 1 - 0.5 · 2 / (1 + 1e-7) ≈ 0
 /// assert_eq!(rmsprop.mean_square().d_weights, Matrix::new([[1.0]]));
 /// assert!(layer.weights[(0, 0)].abs() < 1e-6);
@@ -101,7 +101,7 @@ where
     T: Scalar,
 {
     #[inline]
-    fn step(&mut self, parameters: &mut P, gradient: &G) -> Result<(), UpdateError> {
+    fn step(&mut self, parameters: &mut P, gradient: &mut G) -> Result<(), UpdateError> {
         let (lr, rho) = (self.learning_rate, self.decay_rate);
         let epsilon = T::from_f64(1e-7);
         checked_update(
@@ -131,12 +131,12 @@ mod tests {
             d_bias: Matrix::new([[0.0]]),
         };
 
-        optimizer.step(&mut layer, &gradient(2.0)).unwrap();
+        optimizer.step(&mut layer, &mut gradient(2.0)).unwrap();
         // h = 0.25·4 = 1; W = 1 - 0.5·2/(1 + 1e-7) = 9.9999990000001e-8
         assert_eq!(optimizer.mean_square().d_weights, Matrix::new([[1.0]]));
         assert!((layer.weights[(0, 0)] - 9.999_999_000_000_1e-8).abs() < 1e-15);
 
-        optimizer.step(&mut layer, &gradient(-2.0)).unwrap();
+        optimizer.step(&mut layer, &mut gradient(-2.0)).unwrap();
         // h = 0.75·1 + 0.25·4 = 1.75; W += 0.5·2/(√1.75 + 1e-7)
         assert_eq!(optimizer.mean_square().d_weights, Matrix::new([[1.75]]));
         assert!((layer.weights[(0, 0)] - 0.755_928_988_875_591_6).abs() < 1e-15);
@@ -150,11 +150,11 @@ mod tests {
         let mut optimizer = RmsProp::new(0.25, 0.0);
         for g in [100.0, 0.01, 7.0] {
             let before = layer.weights[(0, 0)];
-            let gradient = AffineGradient {
+            let mut gradient = AffineGradient {
                 d_weights: Matrix::new([[g]]),
                 d_bias: Matrix::zeros(),
             };
-            optimizer.step(&mut layer, &gradient).unwrap();
+            optimizer.step(&mut layer, &mut gradient).unwrap();
             assert!((before - layer.weights[(0, 0)] - 0.25).abs() < 1e-5);
         }
     }

@@ -2,7 +2,7 @@
 
 use core::cell::Cell;
 
-use crate::optim::{InvalidHyperparameter, UpdateError, checked_update, positive, valid};
+use crate::optim::{InvalidHyperparameter, UpdateError, checked_stateless_update, positive, valid};
 use crate::stage::LayerUpdate;
 use crate::{Optimizer, Parameters, Scalar};
 
@@ -15,8 +15,8 @@ use crate::{Optimizer, Parameters, Scalar};
 /// use constnet::{Affine, AffineGradient, Matrix, Optimizer, Sgd};
 ///
 /// let mut layer: Affine<1, 2> = Affine::new(Matrix::new([[1.0, 1.0]]), Matrix::zeros());
-/// let gradient = AffineGradient { d_weights: Matrix::new([[4.0, -4.0]]), d_bias: Matrix::zeros() };
-/// Sgd::new(0.25).step(&mut layer, &gradient).unwrap();
+/// let mut gradient = AffineGradient { d_weights: Matrix::new([[4.0, -4.0]]), d_bias: Matrix::zeros() };
+/// Sgd::new(0.25).step(&mut layer, &mut gradient).unwrap();
 /// assert_eq!(layer.weights, Matrix::new([[0.0, 2.0]]));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -65,10 +65,10 @@ impl<T: Scalar> Default for Sgd<T> {
 
 impl<P: Parameters<T>, T: Scalar> Optimizer<P, T> for Sgd<T> {
     #[inline]
-    fn step(&mut self, parameters: &mut P, gradient: &P::Gradient) -> Result<(), UpdateError> {
+    fn step(&mut self, parameters: &mut P, gradient: &mut P::Gradient) -> Result<(), UpdateError> {
         let lr = self.learning_rate;
         // W ← W - lr · dW
-        checked_update(parameters, gradient, [], |w, d, []| (w - lr * d, []))
+        checked_stateless_update(parameters, gradient, |w, d| w - lr * d)
     }
 }
 
@@ -100,7 +100,7 @@ impl<T: Scalar> FusedSgd<T> {
 
 impl<T: Scalar> LayerUpdate<T> for FusedSgd<T> {
     #[inline]
-    fn update<P: Parameters<T> + ?Sized>(&self, parameters: &mut P, gradient: &P::Gradient) {
+    fn update<P: Parameters<T> + ?Sized>(&self, parameters: &mut P, gradient: &mut P::Gradient) {
         let mut matrices = 0;
         parameters.visit(&mut |_: &[T]| matrices += 1);
         let first = self.remaining.get() - matrices;
@@ -110,7 +110,7 @@ impl<T: Scalar> LayerUpdate<T> for FusedSgd<T> {
         }
         let lr = self.learning_rate;
         // W ← W - lr · dW, this layer's, all or nothing
-        if let Err(error) = checked_update(parameters, gradient, [], |w, d, []| (w - lr * d, [])) {
+        if let Err(error) = checked_stateless_update(parameters, gradient, |w, d| w - lr * d) {
             self.error.set(Some(match error {
                 UpdateError::NonFiniteGradient { matrix } => UpdateError::NonFiniteGradient {
                     matrix: first + matrix,
@@ -135,7 +135,7 @@ mod tests {
             Relu,
             Affine::<2, 1, f64>::new(Matrix::filled(1.0), Matrix::filled(1.0)),
         ));
-        let gradient = (
+        let mut gradient = (
             AffineGradient {
                 d_weights: Matrix::new([[1.0, 2.0], [3.0, 4.0]]),
                 d_bias: Matrix::new([[-1.0, -2.0]]),
@@ -146,7 +146,7 @@ mod tests {
                 d_bias: Matrix::new([[0.5]]),
             },
         );
-        Sgd::new(0.1).step(&mut net, &gradient).unwrap();
+        Sgd::new(0.1).step(&mut net, &mut gradient).unwrap();
         let (first, _, second) = net.layers;
         assert_eq!(first.weights, Matrix::new([[0.9, 0.8], [0.7, 0.6]]));
         assert_eq!(first.bias, Matrix::new([[1.1, 1.2]]));
@@ -166,7 +166,9 @@ mod tests {
         let before = Mse.value(&net.predict(&x), &t);
         let mut workspace = crate::Workspace::new();
         net.gradient(&mut workspace, &x, &t, &Mse).unwrap();
-        Sgd::new(0.05).step(&mut net, workspace.gradient()).unwrap();
+        Sgd::new(0.05)
+            .step(&mut net, workspace.gradient_mut())
+            .unwrap();
         let after = Mse.value(&net.predict(&x), &t);
         assert!(after < before, "{after} >= {before}");
         // dL/dw = (2/2)(Σ (w x - t) x) = (0.5 - 2) + (1 - 4) 2 = -7.5, db = -1.5 - 3 = -4.5

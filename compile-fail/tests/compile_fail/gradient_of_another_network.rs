@@ -7,5 +7,5 @@ fn main() {
     let (x, t) = (Matrix::<4, 2>::zeros(), Matrix::<4, 1>::zeros());
     let mut workspace = Workspace::new();
     large.gradient(&mut workspace, &x, &t, &Mse).unwrap();
-    Sgd::new(0.1).step(&mut small, workspace.gradient());
+    Sgd::new(0.1).step(&mut small, workspace.gradient_mut());
 }
