@@ -170,7 +170,7 @@ impl<T: Scalar> GradientCheck<T> {
             // A non-finite parameter fails the check whatever its
             // gradients say (a saturated sigmoid hides an infinite bias).
             let analytic = if nth_parameter(layer, i).is_finite() {
-                nth_gradient(layer, &gradient, i)
+                nth_gradient(layer, &mut gradient, i)
             } else {
                 T::nan()
             };
@@ -250,23 +250,23 @@ fn nth_parameter<P: Parameters<T>, T: Scalar>(parameters: &P, index: usize) -> T
 }
 
 /// The `index`-th scalar of a gradient of `parameters`, in `visit` order.
+/// The gradient is only read; it is `&mut` because `update`, the one walk
+/// over a gradient, lends it so.
 fn nth_gradient<P: Parameters<T> + Clone, T: Scalar>(
     parameters: &P,
-    gradient: &P::Gradient,
+    gradient: &mut P::Gradient,
     index: usize,
 ) -> T {
     let mut offset = 0;
     let mut value = T::nan();
-    parameters.clone().update(
-        &mut gradient.clone(),
-        [],
-        &mut |_: &mut [T], d: &mut [T], []| {
+    parameters
+        .clone()
+        .update(gradient, [], &mut |_: &mut [T], d: &mut [T], []| {
             if (offset..offset + d.len()).contains(&index) {
                 value = d[index - offset];
             }
             offset += d.len();
-        },
-    );
+        });
     value
 }
 

@@ -99,6 +99,15 @@ impl fmt::Display for UpdateError {
 
 impl core::error::Error for UpdateError {}
 
+impl UpdateError {
+    /// The parameter matrix the error names.
+    pub(crate) fn matrix(self) -> usize {
+        match self {
+            Self::NonFiniteGradient { matrix } | Self::NonFiniteUpdate { matrix } => matrix,
+        }
+    }
+}
+
 /// Applies an element-wise update `rule(w, dW, state) -> (w', state')` to
 /// every parameter, all or nothing: a first pass computes every new value
 /// and checks it (and the gradient) without writing, a second writes them.
@@ -116,24 +125,13 @@ where
     P: Parameters<T> + ?Sized,
     T: Scalar,
 {
-    let mut problem = None;
-    let mut matrix = 0;
-    parameters.update(
+    let checked = first_failure(
+        parameters,
         gradient,
         state.each_mut().map(|s| &mut **s),
-        &mut |w: &mut [T], d_w: &mut [T], s: [&mut [T]; K]| {
-            if problem.is_none() {
-                let (gradient_finite, update_finite) = check(w, d_w, &s, &rule);
-                if !gradient_finite {
-                    problem = Some(UpdateError::NonFiniteGradient { matrix });
-                } else if !update_finite {
-                    problem = Some(UpdateError::NonFiniteUpdate { matrix });
-                }
-            }
-            matrix += 1;
-        },
+        |w, d_w, s| check(w, d_w, &s, &rule),
     );
-    if let Some(problem) = problem {
+    if let Some(problem) = checked {
         return Err(problem);
     }
     parameters.update(
@@ -168,32 +166,55 @@ where
     P: Parameters<T> + ?Sized,
     T: Scalar,
 {
+    let Some(problem) = first_failure(parameters, gradient, [], |w, d_w, []| {
+        update_logged(w, d_w, &rule)
+    }) else {
+        return Ok(());
+    };
+    // The matrices before the failing one are updated: put them back.
+    let mut updated = problem.matrix();
+    parameters.update(gradient, [], &mut |w: &mut [T], old: &mut [T], []| {
+        if updated > 0 {
+            updated -= 1;
+            undo(w, &old[..w.len()]);
+        }
+    });
+    Err(problem)
+}
+
+/// Runs `per_matrix` on each parameter matrix (with its gradient and state)
+/// until one fails with `Err(whether its gradient is finite)`, and returns
+/// that matrix's error; the matrices after it are not given to `per_matrix`.
+#[inline]
+fn first_failure<P, T, const K: usize>(
+    parameters: &mut P,
+    gradient: &mut P::Gradient,
+    state: [&mut P::Gradient; K],
+    mut per_matrix: impl FnMut(&mut [T], &mut [T], [&mut [T]; K]) -> Result<(), bool>,
+) -> Option<UpdateError>
+where
+    P: Parameters<T> + ?Sized,
+    T: Scalar,
+{
     let mut problem = None;
     let mut matrix = 0;
-    parameters.update(gradient, [], &mut |w: &mut [T], d_w: &mut [T], []| {
-        if problem.is_none() {
-            if let Err(gradient_finite) = update_logged(w, d_w, &rule) {
+    parameters.update(
+        gradient,
+        state,
+        &mut |w: &mut [T], d_w: &mut [T], s: [&mut [T]; K]| {
+            if problem.is_none()
+                && let Err(gradient_finite) = per_matrix(w, d_w, s)
+            {
                 problem = Some(if gradient_finite {
                     UpdateError::NonFiniteUpdate { matrix }
                 } else {
                     UpdateError::NonFiniteGradient { matrix }
                 });
-            } else {
-                matrix += 1;
             }
-        }
-    });
-    if problem.is_some() {
-        // The matrices before the failing one are updated: put them back.
-        let mut restore = matrix;
-        parameters.update(gradient, [], &mut |w: &mut [T], old: &mut [T], []| {
-            if restore > 0 {
-                restore -= 1;
-                w.copy_from_slice(&old[..w.len()]);
-            }
-        });
-    }
-    problem.map_or(Ok(()), Err)
+            matrix += 1;
+        },
+    );
+    problem
 }
 
 /// One matrix of [`checked_stateless_update`]: `w ← rule(w, dW)` with the old
@@ -260,8 +281,8 @@ fn update_block<T: Scalar>(
     if finite { Ok(()) } else { Err(gradient_finite) }
 }
 
-/// The failure path of [`update_logged`]: puts back the values updated so
-/// far from the old values kept in the gradient.
+/// The failure path of [`checked_stateless_update`]: puts back the values
+/// updated so far from the old values kept in the gradient.
 #[cold]
 fn undo<T: Scalar>(updated: &mut [T], old: &[T]) {
     updated.copy_from_slice(old);
@@ -308,7 +329,7 @@ fn commit<T: Scalar, const K: usize>(
 }
 
 /// Whether every value `rule` would write is finite, and if not, whether
-/// the gradient is to blame: `(gradient finite, update finite)`.
+/// the gradient is to blame: `Err(gradient finite)`.
 ///
 /// The fast pass adds the new values up in independent lanes: a NaN or an
 /// infinity makes its lane's sum NaN or infinite for good, so finite sums
@@ -324,7 +345,7 @@ fn check<T: Scalar, const K: usize>(
     d_w: &[T],
     state: &[&mut [T]; K],
     rule: &impl Fn(T, T, [T; K]) -> (T, [T; K]),
-) -> (bool, bool) {
+) -> Result<(), bool> {
     let n = w.len();
     let d_w = &d_w[..n];
     let s = state;
@@ -339,7 +360,7 @@ fn check<T: Scalar, const K: usize>(
             new_s.iter().fold(sum + new_w, |sum, &x| sum + x)
         });
         if sum.is_finite() {
-            return (true, true);
+            return Ok(());
         }
         return exact_check(w, d_w, state, rule);
     }
@@ -355,8 +376,8 @@ fn check<T: Scalar, const K: usize>(
         let (new_w, new_s) = rule(w, d, core::array::from_fn(|k| s[k].1[i]));
         lanes[0] = new_s.iter().fold(lanes[0] + new_w, |sum, &x| sum + x);
     }
-    if lanes.iter().all(|x| x.is_finite()) {
-        return (true, true);
+    if all_finite(&lanes) {
+        return Ok(());
     }
     exact_check(w, d_w, state, rule)
 }
@@ -368,14 +389,18 @@ fn exact_check<T: Scalar, const K: usize>(
     d_w: &[T],
     state: &[&mut [T]; K],
     rule: &impl Fn(T, T, [T; K]) -> (T, [T; K]),
-) -> (bool, bool) {
+) -> Result<(), bool> {
     let n = w.len();
-    let gradient_finite = d_w[..n].iter().all(|d| d.is_finite());
+    let gradient_finite = all_finite(&d_w[..n]);
     let update_finite = (0..n).all(|i| {
         let (new_w, new_s) = rule(w[i], d_w[i], core::array::from_fn(|k| state[k][i]));
-        new_w.is_finite() && new_s.iter().all(|x| x.is_finite())
+        new_w.is_finite() && all_finite(&new_s)
     });
-    (gradient_finite, update_finite)
+    if gradient_finite && update_finite {
+        Ok(())
+    } else {
+        Err(gradient_finite)
+    }
 }
 
 /// Why a hyperparameter was rejected: its name, its value, and the range it
