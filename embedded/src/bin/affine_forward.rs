@@ -27,45 +27,6 @@ fn layer() -> Affine<WIDTH, WIDTH> {
     )
 }
 
-/// `x · w` with a loop order `src/matrix/product.rs` could use at batch 1:
-/// eight output columns at a time, their sums in registers over the whole
-/// depth, so that each multiply-accumulate loads one weight and nothing
-/// else. Each output is summed in the same order as there, so the bits are
-/// the same.
-#[inline(never)]
-fn product_by_column_blocks(
-    x: &Matrix<1, WIDTH>,
-    w: &Matrix<WIDTH, WIDTH>,
-    out: &mut Matrix<1, WIDTH>,
-) {
-    for (block, out_block) in out.as_mut_slice().chunks_exact_mut(8).enumerate() {
-        let [
-            mut s0,
-            mut s1,
-            mut s2,
-            mut s3,
-            mut s4,
-            mut s5,
-            mut s6,
-            mut s7,
-        ] = [0.0_f32; 8];
-        for (&a, w_row) in x.row(0).iter().zip(w.rows()) {
-            let Some([w0, w1, w2, w3, w4, w5, w6, w7]) = w_row.as_chunks::<8>().0.get(block) else {
-                return;
-            };
-            s0 += a * w0;
-            s1 += a * w1;
-            s2 += a * w2;
-            s3 += a * w3;
-            s4 += a * w4;
-            s5 += a * w5;
-            s6 += a * w6;
-            s7 += a * w7;
-        }
-        out_block.copy_from_slice(&[s0, s1, s2, s3, s4, s5, s6, s7]);
-    }
-}
-
 #[entry]
 fn main() -> ! {
     let Some(peripherals) = cortex_m::Peripherals::take() else {
@@ -84,10 +45,6 @@ fn main() -> ! {
     let start = counter.now();
     x.matmul_into(&layer.weights, &mut product);
     let product_only = counter.since(start);
-    let mut blocked = Matrix::<1, WIDTH>::zeros();
-    let start = counter.now();
-    product_by_column_blocks(&x, &layer.weights, &mut blocked);
-    let blocked_only = counter.since(start);
     let stack = stack_used_bytes();
 
     let exact = y
@@ -105,17 +62,6 @@ fn main() -> ! {
         .text(", ")
         .fixed(product_only as f32 / MACS as f32, 2)
         .text(" per multiply-accumulate")
-        .print();
-    line.text("the product by blocks of 8 columns in registers: ")
-        .uint(blocked_only)
-        .text(", ")
-        .fixed(blocked_only as f32 / MACS as f32, 2)
-        .text(" per multiply-accumulate, ")
-        .text(if blocked == product {
-            "the same bits"
-        } else {
-            "DIFFERENT bits"
-        })
         .print();
     line.text("outputs exact: ")
         .text(if exact { "yes" } else { "NO" })
