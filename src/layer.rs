@@ -5,6 +5,7 @@
 
 use core::fmt::Debug;
 
+use crate::stage::LayerUpdate;
 use crate::{Matrix, Scalar};
 
 /// A batch of samples flowing through a network: a [`Matrix<B, N, T>`] of
@@ -121,6 +122,32 @@ pub trait Layer<X: Batch>: Parameters<X::Element> {
         gradient: &mut Self::Gradient,
         d_input: Option<&mut X>,
     );
+
+    /// Backward and the update of the parameters in one, for
+    /// [`Network::train_step_fused`](crate::Network::train_step_fused):
+    /// writes `dX` into `d_input` when asked, computed from the parameters
+    /// before they move, and hands the parameter gradient to `update`.
+    ///
+    /// The default computes the gradient with
+    /// [`backward`](Layer::backward) into a local and hands it over whole.
+    /// A layer can instead pass each entry of its gradient to
+    /// [`LayerUpdate::update_rows`](crate::stage::LayerUpdate::update_rows)
+    /// as it computes it, so that its gradient is never stored:
+    /// [`Affine`](crate::Affine) does, below the size where its products go
+    /// to the tiled kernels.
+    #[inline]
+    fn backward_update<U: LayerUpdate<X::Element>>(
+        &mut self,
+        input: &X,
+        d_output: &Self::Output,
+        saved: &Self::Saved,
+        d_input: Option<&mut X>,
+        update: &U,
+    ) {
+        let mut gradient = Self::Gradient::default();
+        self.backward(input, d_output, saved, &mut gradient, d_input);
+        update.update(self, &mut gradient);
+    }
 
     /// Runs the layer for inference, returning the output by value.
     ///

@@ -50,7 +50,10 @@ pub(crate) fn tanh<T: Scalar>(x: T) -> T {
 /// (so a NaN upstream is never turned into a number here).
 #[inline]
 pub(crate) fn sigmoid<T: Scalar>(x: T) -> T {
-    let negative = x < T::zero();
+    // The sign bit rather than `x < 0`: the same results (σ(-0) is 0.5
+    // either way), and no float comparison, a library call on a core
+    // without an FPU.
+    let negative = x.is_sign_negative();
     let e = exp(if negative { x } else { -x });
     let numerator = if negative { e } else { T::one() };
     let y = numerator / (T::one() + e);

@@ -3,6 +3,8 @@
 mod dispatch;
 mod ops;
 mod product;
+
+pub(crate) use product::in_tiled_kernel;
 mod tiled;
 
 #[cfg(feature = "alloc")]
@@ -240,8 +242,12 @@ impl<const R: usize, const C: usize, T: Scalar> Matrix<R, C, T> {
     /// ```
     #[inline]
     pub fn column_sums(&self) -> Matrix<1, C, T> {
-        let mut sums = [T::zero(); C];
-        for row in &self.rows {
+        let Some((first, rows)) = self.rows.split_first() else {
+            return Matrix::zeros();
+        };
+        // Each sum starts as its first term, as the products' sums do.
+        let mut sums = *first;
+        for row in rows {
             for (sum, &x) in sums.iter_mut().zip(row) {
                 *sum = *sum + x;
             }

@@ -177,6 +177,12 @@ pub trait Run<L: Layer<X> + ?Sized, X: Batch, P: Feed> {
 
 /// What a fused step does with each layer's gradient as soon as it is known:
 /// [`Sgd`](crate::Sgd) applies it.
+///
+/// A layer hands it its gradient in one of two ways, from
+/// [`Layer::backward_update`]: whole ([`update`](LayerUpdate::update)), or
+/// entry by entry as it computes them ([`begin_layer`](LayerUpdate::begin_layer),
+/// then [`update_rows`](LayerUpdate::update_rows) for each parameter matrix),
+/// so that the layer's gradient is never stored at all.
 pub trait LayerUpdate<T: crate::Scalar> {
     /// Updates `parameters`, one layer's, from their gradient, which it
     /// consumes (as [`Optimizer::step`](crate::Optimizer::step) does).
@@ -184,6 +190,23 @@ pub trait LayerUpdate<T: crate::Scalar> {
         &self,
         parameters: &mut P,
         gradient: &mut P::Gradient,
+    );
+
+    /// Starts the entry-by-entry update of one layer with `matrices`
+    /// parameter matrices; each of them then goes through
+    /// [`update_rows`](LayerUpdate::update_rows), in
+    /// [`visit`](crate::Parameters::visit) order.
+    fn begin_layer(&self, matrices: usize);
+
+    /// Updates the next parameter matrix of the layer begun last, `rows`,
+    /// entry by entry, in row-major order, with `gradient(row, column)` as
+    /// each entry's gradient. An entry whose gradient or new value would not
+    /// be finite ends the pass: it and every entry after it, in this matrix
+    /// and in the layers still to come, stay as they are.
+    fn update_rows<const C: usize>(
+        &self,
+        rows: &mut [[T; C]],
+        gradient: impl FnMut(usize, usize) -> T,
     );
 }
 
@@ -234,12 +257,10 @@ impl<L: Layer<X> + ?Sized, X: Batch, P: Feed> Run<L, X, P> for kind::Fresh {
         });
         if backward {
             // Not `run` with a gradient made beforehand, as the in-place
-            // stages do (their gradient is `()`): made here, an `Affine`'s
-            // gradient exists only during its own backward, not while the
-            // rest of the chain runs, so one layer's gradient exists at a time.
-            let mut gradient = L::Gradient::default();
-            layer.backward(x, &storage.gradient, &storage.saved, &mut gradient, d_x);
-            update.update(layer, &mut gradient);
+            // stages do (their gradient is `()`): whatever gradient the
+            // layer makes exists only during its own backward, not while the
+            // rest of the chain runs.
+            layer.backward_update(x, &storage.gradient, &storage.saved, d_x, update);
         }
         (result, backward)
     }

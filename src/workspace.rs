@@ -53,8 +53,11 @@ pub struct Activations<L: Trainable<X>, X: Batch> {
 
 impl<L: Trainable<X>, X: Batch> Activations<L, X> {
     /// The size in bytes: what a fused training step of `L` on batches `X`
-    /// needs besides the network and the batch (plus one layer's gradient
-    /// at a time, on the stack).
+    /// needs besides the network and the batch. `Affine` layers below the
+    /// tiled products' size (16,384 multiply-adds per product) store no
+    /// gradient at all in a fused step; a larger one, or a layer of your own
+    /// with the default [`Layer::backward_update`](crate::Layer::backward_update),
+    /// holds its own gradient on the stack while its backward runs.
     pub const BYTES: usize = core::mem::size_of::<Self>();
 
     /// Storage with every value zero.

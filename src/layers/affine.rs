@@ -3,6 +3,8 @@
 use rand::Rng;
 
 use crate::layer::{Layer, Parameters, kind};
+use crate::matrix::in_tiled_kernel;
+use crate::stage::LayerUpdate;
 use crate::{Init, Matrix, Scalar};
 
 /// A fully connected layer from `IN` to `OUT` features: `Y = X·W + b`.
@@ -154,9 +156,54 @@ impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<
         }
     }
 
+    /// Without a stored gradient below the tiled products' size: `dX` from
+    /// the old weights first, then each weight and bias moved by its
+    /// gradient as it is summed, in the order and with the roundings of
+    /// `backward`, so the bits are those of `backward` and then the update.
+    #[inline]
+    fn backward_update<U: LayerUpdate<T>>(
+        &mut self,
+        input: &Matrix<B, IN, T>,
+        d_output: &Matrix<B, OUT, T>,
+        _: &(),
+        d_input: Option<&mut Matrix<B, IN, T>>,
+        update: &U,
+    ) {
+        if in_tiled_kernel(B * IN * OUT) {
+            let mut gradient = AffineGradient::default();
+            self.backward(input, d_output, &(), &mut gradient, d_input);
+            return update.update(self, &mut gradient);
+        }
+        // dX = dY·Wᵀ, with the weights before they move
+        if let Some(d_input) = d_input {
+            d_output.matmul_transposed_into(&self.weights, d_input);
+        }
+        update.begin_layer(2);
+        // dW = Xᵀ·dY: dW[k][o] = Σ_b X[b][k]·dY[b][o]
+        // (each sum starts as its first term, as the products' sums do)
+        update.update_rows(self.weights.rows_mut(), |k, o| {
+            let mut terms = input.rows().iter().zip(d_output.rows()).map(|(x, d_y)| x[k] * d_y[o]);
+            let first = terms.next().unwrap_or(T::zero());
+            terms.fold(first, |d_w, term| d_w + term)
+        });
+        // db = Σ_batch dY
+        update.update_rows(self.bias.rows_mut(), |_, o| {
+            let mut terms = d_output.rows().iter().map(|d_y| d_y[o]);
+            let first = terms.next().unwrap_or(T::zero());
+            terms.fold(first, |d_b, term| d_b + term)
+        });
+    }
+
     #[inline]
     fn predict(&self, input: &Matrix<B, IN, T>) -> Matrix<B, OUT, T> {
-        input.matmul(&self.weights).add_row(&self.bias)
+        // The product, then the bias added in place: no second matrix.
+        let mut output = input.matmul(&self.weights);
+        for row in output.rows_mut() {
+            for (y, &b) in row.iter_mut().zip(self.bias.row(0)) {
+                *y = *y + b;
+            }
+        }
+        output
     }
 }
 

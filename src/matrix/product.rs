@@ -29,8 +29,10 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// first large product, caps that choice, never above what the
     /// processor runs.
     ///
-    /// Every path sums each output over `k` in increasing order, with a
-    /// rounded multiply and a rounded add per step, so a product has the
+    /// Every path sums each output over `k` in increasing order, starting
+    /// from its first term (not from zero: a sum of negative zeros is `-0`,
+    /// and no add is spent on a zero), with a rounded multiply and a
+    /// rounded add per step, so a product has the
     /// same bits on every target and processor, `no_std` and Cortex-M
     /// included. The `fma` feature makes the x86-64 copies use fused
     /// multiply-adds instead (one rounding per step): faster on cores whose
@@ -73,11 +75,18 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
             }
             return;
         }
-        for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
+        let Some((first_rhs_row, rhs_rows)) = rhs.rows().split_first() else {
+            return out.rows_mut().fill([T::zero(); C]);
+        };
+        for (out_row, (&first_a, lhs_row)) in out
+            .rows_mut()
+            .iter_mut()
+            .zip(self.rows().iter().filter_map(|row| row.split_first()))
+        {
             // A local row, so the sums stay in registers rather than going
-            // through `out` at every step.
-            let mut sums = [T::zero(); C];
-            for (&a, rhs_row) in lhs_row.iter().zip(rhs.rows()) {
+            // through `out` at every step; each starts as its first term.
+            let mut sums = first_rhs_row.map(|b| first_a * b);
+            for (&a, rhs_row) in lhs_row.iter().zip(rhs_rows) {
                 for (o, &b) in sums.iter_mut().zip(rhs_row) {
                     *o = *o + a * b;
                 }
@@ -128,8 +137,16 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
             }
             return;
         }
-        *out.rows_mut() = [[T::zero(); C]; K];
-        for (lhs_row, rhs_row) in self.rows().iter().zip(rhs.rows()) {
+        let (Some((first_lhs_row, lhs_rows)), Some((first_rhs_row, rhs_rows))) =
+            (self.rows().split_first(), rhs.rows().split_first())
+        else {
+            return out.rows_mut().fill([T::zero(); C]);
+        };
+        // Each sum starts as its first term.
+        for (&a, out_row) in first_lhs_row.iter().zip(out.rows_mut()) {
+            *out_row = first_rhs_row.map(|b| a * b);
+        }
+        for (lhs_row, rhs_row) in lhs_rows.iter().zip(rhs_rows) {
             for (&a, out_row) in lhs_row.iter().zip(out.rows_mut()) {
                 for (o, &b) in out_row.iter_mut().zip(rhs_row) {
                     *o = *o + a * b;
@@ -180,13 +197,19 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
         }
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
             for (o, rhs_row) in out_row.iter_mut().zip(rhs.rows()) {
-                *o = lhs_row
-                    .iter()
-                    .zip(rhs_row)
-                    .fold(T::zero(), |acc, (&a, &b)| acc + a * b);
+                let mut terms = lhs_row.iter().zip(rhs_row).map(|(&a, &b)| a * b);
+                let first = terms.next().unwrap_or(T::zero());
+                *o = terms.fold(first, |sum, term| sum + term);
             }
         }
     }
+}
+
+/// Whether a product of `multiply_adds` multiply-adds goes to the tiled
+/// kernel: a layer that can compute its gradient entry by entry instead
+/// does so only below this size, where the products are plain loops anyway.
+pub(crate) const fn in_tiled_kernel(multiply_adds: usize) -> bool {
+    multiply_adds >= TILED_FROM
 }
 
 /// Whether products below the tiled kernel's size sum blocks of
@@ -223,14 +246,18 @@ fn column_blocks<T: Scalar, const D: usize, const C: usize>(
     out: &mut [T; C],
 ) {
     let (blocks, rest) = out.as_chunks_mut::<COLUMN_BLOCK>();
-    let whole = blocks.len() * COLUMN_BLOCK;
     let (quads, single_rows) = b.as_chunks::<4>();
     let block_of = |row: &[T; C], start: usize| -> Option<[T; COLUMN_BLOCK]> {
         row[start..].first_chunk().copied()
     };
     for (block, out_block) in blocks.iter_mut().enumerate() {
         let start = block * COLUMN_BLOCK;
-        let mut sums = [T::zero(); COLUMN_BLOCK];
+        // -0 is the identity of addition (-0 + x is x for every x, zeros
+        // included), so starting from it is starting from the first term.
+        // Written out element by element: `[-0.0; 16]` becomes a loop of
+        // stores where the caller's crate optimizes for size.
+        let z = T::neg_zero();
+        let mut sums = [z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z];
         // The four rows written out: a loop of four stays a loop where the
         // caller's crate optimizes for size.
         for (quad, [b0, b1, b2, b3]) in quads.iter().enumerate() {
@@ -256,13 +283,30 @@ fn column_blocks<T: Scalar, const D: usize, const C: usize>(
         }
         *out_block = sums;
     }
-    if !rest.is_empty() {
-        rest.fill(T::zero());
-        for (k, row) in b.iter().enumerate() {
-            let a = a(k);
-            for (sum, &b) in rest.iter_mut().zip(&row[whole..]) {
-                *sum = *sum + a * b;
-            }
+    plain_row(&a, b, rest);
+}
+
+/// `out[c] = Σ_k a(k) · b[k][c]` for the last `out.len()` columns of `b`,
+/// a row at a time, each sum starting as its first term; `+0` for an empty
+/// sum.
+#[inline]
+fn plain_row<T: Scalar, const D: usize, const C: usize>(
+    a: &impl Fn(usize) -> T,
+    b: &[[T; C]; D],
+    out: &mut [T],
+) {
+    let from = C - out.len();
+    let Some((first, rows)) = b.split_first() else {
+        return out.fill(T::zero());
+    };
+    let a_first = a(0);
+    for (sum, &b) in out.iter_mut().zip(&first[from..]) {
+        *sum = a_first * b;
+    }
+    for (k, row) in rows.iter().enumerate() {
+        let a = a(k + 1);
+        for (sum, &b) in out.iter_mut().zip(&row[from..]) {
+            *sum = *sum + a * b;
         }
     }
 }
@@ -388,6 +432,57 @@ mod into_tests {
         }
         assert_eq!(d_w, x.transposed_matmul(&dy));
         assert_eq!(d_w, x.transpose().matmul(&dy));
+    }
+
+    /// Every path starts each sum from its first term, so all of them give
+    /// `-0` for a sum of negative zeros (`+0 · -1`), and `+0` for an empty
+    /// sum.
+    #[test]
+    fn every_path_starts_a_sum_from_its_first_term() {
+        fn negative_zeros<const R: usize, const C: usize>(m: &Matrix<R, C, f32>) -> bool {
+            m.as_slice()
+                .iter()
+                .all(|x| x.to_bits() == (-0.0_f32).to_bits())
+        }
+        let small = Matrix::<2, 3, f32>::zeros();
+        let w = Matrix::<3, 4, f32>::filled(-1.0);
+        assert!(negative_zeros(&small.matmul(&w)));
+        assert!(negative_zeros(
+            &small.transposed_matmul(&Matrix::<2, 4, f32>::filled(-1.0))
+        ));
+        assert!(negative_zeros(
+            &small.matmul_transposed(&Matrix::<4, 3, f32>::filled(-1.0))
+        ));
+        assert!(negative_zeros(
+            &Matrix::<3, 2, f32>::filled(-0.0).column_sums()
+        ));
+
+        let mut blocks = [f32::NAN; 37];
+        column_blocks(|_| 0.0, &[[-1.0_f32; 37]; 8], &mut blocks);
+        assert!(blocks.iter().all(|x| x.to_bits() == (-0.0_f32).to_bits()));
+
+        const { assert!(TILED_FROM <= 64 * 16 * 16) };
+        let tiled = Matrix::<64, 16, f32>::zeros();
+        assert!(negative_zeros(
+            &tiled.matmul(&Matrix::<16, 16, f32>::filled(-1.0))
+        ));
+        assert!(negative_zeros(&tiled.matmul_transposed(&Matrix::<
+            16,
+            16,
+            f32,
+        >::filled(
+            -1.0
+        ))));
+        assert!(negative_zeros(&tiled.transposed_matmul(&Matrix::<
+            64,
+            16,
+            f32,
+        >::filled(
+            -1.0
+        ))));
+
+        let empty = Matrix::<2, 0, f32>::zeros().matmul(&Matrix::<0, 3, f32>::zeros());
+        assert!(empty.as_slice().iter().all(|x| x.to_bits() == 0));
     }
 
     /// The tiled kernels overwrite what `out` held: the `_into` forms need

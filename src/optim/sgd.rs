@@ -79,6 +79,8 @@ pub(crate) struct FusedSgd<T> {
     learning_rate: T,
     /// Parameter matrices of the layers not yet updated (those before).
     remaining: Cell<usize>,
+    /// The number of the matrix the next `update_rows` updates.
+    next_matrix: Cell<usize>,
     error: Cell<Option<UpdateError>>,
 }
 
@@ -88,6 +90,7 @@ impl<T: Scalar> FusedSgd<T> {
         Self {
             learning_rate: sgd.learning_rate,
             remaining: Cell::new(matrices),
+            next_matrix: Cell::new(0),
             error: Cell::new(None),
         }
     }
@@ -119,6 +122,43 @@ impl<T: Scalar> LayerUpdate<T> for FusedSgd<T> {
                     matrix: first + matrix,
                 },
             }));
+        }
+    }
+
+    #[inline]
+    fn begin_layer(&self, matrices: usize) {
+        let first = self.remaining.get() - matrices;
+        self.remaining.set(first);
+        self.next_matrix.set(first);
+    }
+
+    #[inline]
+    fn update_rows<const C: usize>(
+        &self,
+        rows: &mut [[T; C]],
+        mut gradient: impl FnMut(usize, usize) -> T,
+    ) {
+        let matrix = self.next_matrix.get();
+        self.next_matrix.set(matrix + 1);
+        if self.error.get().is_some() {
+            return;
+        }
+        let lr = self.learning_rate;
+        for (r, row) in rows.iter_mut().enumerate() {
+            for (c, w) in row.iter_mut().enumerate() {
+                let d_w = gradient(r, c);
+                // W ← W - lr · dW, entry by entry, finite values only
+                let updated = *w - lr * d_w;
+                if !updated.is_finite() {
+                    self.error.set(Some(if d_w.is_finite() {
+                        UpdateError::NonFiniteUpdate { matrix }
+                    } else {
+                        UpdateError::NonFiniteGradient { matrix }
+                    }));
+                    return;
+                }
+                *w = updated;
+            }
         }
     }
 }

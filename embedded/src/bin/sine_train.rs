@@ -15,7 +15,11 @@
 
 use core::mem::size_of;
 
-use constnet::{Init, Matrix, Mse, Sgd, StepError, Workspace};
+#[cfg(not(feature = "other-step-form"))]
+use constnet::Activations;
+#[cfg(feature = "other-step-form")]
+use constnet::Workspace;
+use constnet::{Init, Matrix, Mse, Sgd, StepError};
 use constnet_embedded::{
     InstructionCounter, Line, SINE_GRID_POINTS, Sine, StackProbe, exit, sin, sine_grid_point,
     sine_input, sine_on_grid, stack_used_bytes,
@@ -34,6 +38,10 @@ const SEED: u64 = 1;
 const THRESHOLD: f32 = 0.01;
 /// Peak stack allowed for initialisation and training (measured: see
 /// embedded/README.md).
+#[cfg(not(feature = "other-step-form"))]
+const STACK_BUDGET: usize = 2200;
+/// The same with the `other-step-form` feature.
+#[cfg(feature = "other-step-form")]
 const STACK_BUDGET: usize = 3480;
 /// Steps between recorded losses.
 const REPORT_EVERY: usize = 1_600;
@@ -41,41 +49,42 @@ const REPORTS: usize = STEPS / REPORT_EVERY;
 
 type Batch = Matrix<BATCH, 1>;
 
-/// The workspace of a training step: every stage's output and its gradient,
-/// and the parameter gradient.
-const WORKSPACE_BYTES: usize = Workspace::<Sine, Batch>::BYTES;
+/// What a training step keeps besides the network and the batch: with the
+/// fused SGD step, every stage's output and its gradient (`Activations`),
+/// and no parameter gradient; with the `other-step-form` feature, the whole
+/// workspace, parameter gradient included.
+#[cfg(not(feature = "other-step-form"))]
+const STEP_DATA: (&str, usize) = ("activations", Activations::<Sine, Batch>::BYTES);
+#[cfg(feature = "other-step-form")]
+const STEP_DATA: (&str, usize) = ("workspace", Workspace::<Sine, Batch>::BYTES);
 /// What else a step keeps: the loss gradient, which
 /// `Loss::value_and_gradient` returns by value before it is stored.
 const LOSS_GRADIENT_BYTES: usize = size_of::<Batch>();
 
-/// Where a training step's workspace lives with the `other-step-form`
-/// feature: a local in `main`, lent to every step
-/// (`Network::train_step_with`).
-#[cfg(feature = "other-step-form")]
-type StepStorage = Workspace<Sine, Batch>;
-/// Where a training step's workspace lives: in the step's own frame
-/// (`Network::train_step`); nothing in `main`. For this network that
-/// needs less RAM than a workspace in `main` (see embedded/README.md).
-#[cfg(not(feature = "other-step-form"))]
+/// Where a training step's data lives: in the step's own frame, with
+/// either form; nothing in `main`.
 type StepStorage = ();
 
-/// One training step, in the workspace `main` keeps. Out of line, so that
-/// its frame can be measured.
-#[cfg(feature = "other-step-form")]
+/// One fused SGD step, which moves each weight as soon as its gradient is
+/// summed: the same bits as `train_step`, without a parameter gradient
+/// (1,284 B for this network). Out of line, so that its frame can be
+/// measured.
+#[cfg(not(feature = "other-step-form"))]
 #[inline(never)]
 fn step(
     net: &mut Sine,
-    workspace: &mut StepStorage,
+    _: &mut StepStorage,
     input: &Batch,
     target: &Batch,
     sgd: &mut Sgd,
 ) -> Result<f32, StepError<f32>> {
-    net.train_step_with(workspace, input, target, &Mse, sgd)
+    net.train_step_fused(&mut Activations::new(), input, target, &Mse, sgd)
 }
 
-/// One training step, its workspace in its own frame. Out of line, so that
-/// its frame can be measured.
-#[cfg(not(feature = "other-step-form"))]
+/// One all-or-nothing training step, its workspace in its own frame, which
+/// for this network needs less RAM than a workspace in `main` (see
+/// embedded/README.md). Out of line, so that its frame can be measured.
+#[cfg(feature = "other-step-form")]
 #[inline(never)]
 fn step(
     net: &mut Sine,
@@ -172,7 +181,7 @@ fn main() -> ! {
     };
     let counter = InstructionCounter::start(peripherals.SYST);
     let mut net = Sine::default();
-    #[allow(clippy::let_unit_value)] // `()` when the step keeps its own workspace
+    #[allow(clippy::let_unit_value)] // the step keeps its own data
     let mut storage = StepStorage::default();
     let rng = initialise(&mut net);
     let training = train(&mut net, &mut storage, rng, &counter);
@@ -252,7 +261,7 @@ fn report(net: &Sine, training: &Training, counter: &InstructionCounter) -> bool
         .text(" workspace_in_main=")
         .uint(size_of::<StepStorage>() as u32)
         .text(" live=")
-        .uint((WORKSPACE_BYTES + LOSS_GRADIENT_BYTES) as u32)
+        .uint((STEP_DATA.1 + LOSS_GRADIENT_BYTES) as u32)
         .print();
     let passed = mse < THRESHOLD && stack_passed;
     Line::new()
@@ -265,14 +274,17 @@ fn report(net: &Sine, training: &Training, counter: &InstructionCounter) -> bool
 /// Prints the training step's memory against its live data and the peak
 /// stack against its budget; true when the peak is within it.
 fn report_stack(training: &Training) -> bool {
-    let live = WORKSPACE_BYTES + LOSS_GRADIENT_BYTES;
+    let (what, bytes) = STEP_DATA;
+    let live = bytes + LOSS_GRADIENT_BYTES;
     let in_main = size_of::<StepStorage>();
     let step_memory = in_main + training.step_frame;
     Line::new()
         .text("live data of a step: ")
         .uint(live as u32)
-        .text(" bytes (workspace ")
-        .uint(WORKSPACE_BYTES as u32)
+        .text(" bytes (")
+        .text(what)
+        .text(" ")
+        .uint(bytes as u32)
         .text(", loss gradient ")
         .uint(LOSS_GRADIENT_BYTES as u32)
         .text("); the network: ")

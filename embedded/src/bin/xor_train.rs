@@ -12,7 +12,11 @@
 use core::hint::black_box;
 use core::mem::size_of;
 
-use constnet::{Init, Matrix, Mse, Sgd, StepError, Workspace};
+#[cfg(not(feature = "other-step-form"))]
+use constnet::Activations;
+#[cfg(feature = "other-step-form")]
+use constnet::Workspace;
+use constnet::{Init, Matrix, Mse, Sgd, StepError};
 use constnet_embedded::xor_reference::{HOST_TRAINED, LEARNING_RATE, SEED, STEPS};
 use constnet_embedded::{
     InstructionCounter, Line, StackProbe, XOR_INPUTS, XOR_TARGETS, Xor, XorBatch, exit,
@@ -24,32 +28,56 @@ use rand_xoshiro::Xoshiro128PlusPlus;
 
 /// Peak stack allowed for initialisation and training (measured: see
 /// embedded/README.md).
+#[cfg(not(feature = "other-step-form"))]
+const STACK_BUDGET: usize = 720;
+/// The same with the `other-step-form` feature.
+#[cfg(feature = "other-step-form")]
 const STACK_BUDGET: usize = 860;
 /// Steps between recorded losses.
 const REPORT_EVERY: usize = 1000;
 const REPORTS: usize = STEPS.div_ceil(REPORT_EVERY);
 
-/// The workspace of a training step: every stage's output and its gradient,
-/// and the parameter gradient.
-const WORKSPACE_BYTES: usize = Workspace::<Xor, XorBatch>::BYTES;
+/// What a training step keeps besides the network and the batch: with the
+/// fused SGD step, every stage's output and its gradient (`Activations`),
+/// and no parameter gradient; with the `other-step-form` feature, the whole
+/// workspace, parameter gradient included.
+#[cfg(not(feature = "other-step-form"))]
+const STEP_DATA: (&str, usize) = ("activations", Activations::<Xor, XorBatch>::BYTES);
+#[cfg(feature = "other-step-form")]
+const STEP_DATA: (&str, usize) = ("workspace", Workspace::<Xor, XorBatch>::BYTES);
 /// What else a step keeps: the loss gradient, which
 /// `Loss::value_and_gradient` returns by value before it is stored.
 const LOSS_GRADIENT_BYTES: usize = size_of::<Matrix<4, 1>>();
 
-/// Where a training step's workspace lives: a local in `main`, lent to
-/// every step (`Network::train_step_with`). For this network that needs
-/// less RAM than a workspace in the step's frame (see embedded/README.md).
+/// Where a training step's data lives: in the step's own frame
+/// (`Network::train_step_fused`); nothing in `main`.
 #[cfg(not(feature = "other-step-form"))]
-type StepStorage = Workspace<Xor, XorBatch>;
-/// Where a training step's workspace lives with the `other-step-form`
-/// feature: in the step's own frame (`Network::train_step`); nothing in
-/// `main`.
-#[cfg(feature = "other-step-form")]
 type StepStorage = ();
+/// Where a training step's workspace lives with the `other-step-form`
+/// feature: a local in `main`, lent to every step
+/// (`Network::train_step_with`), which for this network needs less RAM than
+/// a workspace in the step's frame (see embedded/README.md).
+#[cfg(feature = "other-step-form")]
+type StepStorage = Workspace<Xor, XorBatch>;
 
-/// One training step, in the workspace `main` keeps. Out of line, so that
-/// its frame can be measured.
+/// One fused SGD step, which moves each weight as soon as its gradient is
+/// summed: the same bits as the host's `train_step`, without a parameter
+/// gradient. Out of line, so that its frame can be measured.
 #[cfg(not(feature = "other-step-form"))]
+#[inline(never)]
+fn step(
+    net: &mut Xor,
+    _: &mut StepStorage,
+    inputs: &XorBatch,
+    targets: &Matrix<4, 1>,
+    sgd: &mut Sgd,
+) -> Result<f32, StepError<f32>> {
+    net.train_step_fused(&mut Activations::new(), inputs, targets, &Mse, sgd)
+}
+
+/// One all-or-nothing training step, in the workspace `main` keeps. Out of
+/// line, so that its frame can be measured.
+#[cfg(feature = "other-step-form")]
 #[inline(never)]
 fn step(
     net: &mut Xor,
@@ -59,20 +87,6 @@ fn step(
     sgd: &mut Sgd,
 ) -> Result<f32, StepError<f32>> {
     net.train_step_with(workspace, inputs, targets, &Mse, sgd)
-}
-
-/// One training step, its workspace in its own frame. Out of line, so that
-/// its frame can be measured.
-#[cfg(feature = "other-step-form")]
-#[inline(never)]
-fn step(
-    net: &mut Xor,
-    _: &mut StepStorage,
-    inputs: &XorBatch,
-    targets: &Matrix<4, 1>,
-    sgd: &mut Sgd,
-) -> Result<f32, StepError<f32>> {
-    net.train_step(inputs, targets, &Mse, sgd)
 }
 
 /// The host example's initial weights, drawn in place.
@@ -152,7 +166,7 @@ fn main() -> ! {
     };
     let counter = InstructionCounter::start(peripherals.SYST);
     let mut net = initial_network();
-    #[allow(clippy::let_unit_value)] // `()` when the step keeps its own workspace
+    #[allow(clippy::let_unit_value)] // `()` when the step keeps its own data
     let mut storage = StepStorage::default();
     let training = train(&mut net, &mut storage, &counter);
     let passed = report(&net, &training, &counter);
@@ -255,7 +269,7 @@ fn report(net: &Xor, training: &Training, counter: &InstructionCounter) -> bool 
         .text(" workspace_in_main=")
         .uint(size_of::<StepStorage>() as u32)
         .text(" live=")
-        .uint((WORKSPACE_BYTES + LOSS_GRADIENT_BYTES) as u32)
+        .uint((STEP_DATA.1 + LOSS_GRADIENT_BYTES) as u32)
         .print();
     Line::new()
         .text("xor_train: ")
@@ -267,14 +281,17 @@ fn report(net: &Xor, training: &Training, counter: &InstructionCounter) -> bool 
 /// Prints the training step's memory against its live data and the peak
 /// stack against its budget; true when the peak is within it.
 fn report_stack(training: &Training) -> bool {
-    let live = WORKSPACE_BYTES + LOSS_GRADIENT_BYTES;
+    let (what, bytes) = STEP_DATA;
+    let live = bytes + LOSS_GRADIENT_BYTES;
     let in_main = size_of::<StepStorage>();
     let step_memory = in_main + training.step_frame;
     Line::new()
         .text("live data of a step: ")
         .uint(live as u32)
-        .text(" bytes (workspace ")
-        .uint(WORKSPACE_BYTES as u32)
+        .text(" bytes (")
+        .text(what)
+        .text(" ")
+        .uint(bytes as u32)
         .text(", loss gradient ")
         .uint(LOSS_GRADIENT_BYTES as u32)
         .text(")")
