@@ -85,7 +85,10 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
         {
             // A local row, so the sums stay in registers rather than going
             // through `out` at every step; each starts as its first term.
-            let mut sums = first_rhs_row.map(|b| first_a * b);
+            let mut sums = [T::zero(); C];
+            for (o, &b) in sums.iter_mut().zip(first_rhs_row) {
+                *o = first_a * b;
+            }
             for (&a, rhs_row) in lhs_row.iter().zip(rhs_rows) {
                 for (o, &b) in sums.iter_mut().zip(rhs_row) {
                     *o = *o + a * b;
@@ -144,7 +147,9 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
         };
         // Each sum starts as its first term.
         for (&a, out_row) in first_lhs_row.iter().zip(out.rows_mut()) {
-            *out_row = first_rhs_row.map(|b| a * b);
+            for (o, &b) in out_row.iter_mut().zip(first_rhs_row) {
+                *o = a * b;
+            }
         }
         for (lhs_row, rhs_row) in lhs_rows.iter().zip(rhs_rows) {
             for (&a, out_row) in lhs_row.iter().zip(out.rows_mut()) {
