@@ -41,6 +41,47 @@ pub(crate) fn tanh<T: Scalar>(x: T) -> T {
     x.portable_tanh()
 }
 
+/// Whether float arithmetic is a library call (a Cortex-M without an FPU):
+/// then some steps are done on the bits instead, with the same results.
+pub(crate) const SOFT_FLOAT: bool = cfg!(all(target_arch = "arm", not(target_abi = "eabihf")));
+
+/// `0 + x`: the first step of a sum that starts from zero, which every sum
+/// in the crate's products does. Where an addition is a library call of
+/// some 70 instructions (a core without an FPU), without the addition: the
+/// same value, a zero of either sign becoming `+0` (a NaN stays a NaN,
+/// possibly with other bits).
+#[inline(always)]
+pub(crate) fn zero_plus<T: Scalar>(x: T) -> T {
+    zero_plus_by::<SOFT_FLOAT, T>(x)
+}
+
+/// [`zero_plus`], on the bits or by the addition.
+#[inline(always)]
+fn zero_plus_by<const ON_BITS: bool, T: Scalar>(x: T) -> T {
+    if ON_BITS {
+        if is_negative_zero(x) { T::zero() } else { x }
+    } else {
+        T::zero() + x
+    }
+}
+
+/// Whether `x` is `-0`, by its bits: an integer comparison with a constant,
+/// which LLVM cannot turn into a float comparison (`x == 0` also holds for
+/// `+0`), as it does with a test of the magnitude's bits, and which is then
+/// a library call on a core without an FPU. The downcast is decided at
+/// compile time.
+#[inline(always)]
+fn is_negative_zero<T: Scalar>(x: T) -> bool {
+    let any = &x as &dyn core::any::Any;
+    if let Some(x) = any.downcast_ref::<f32>() {
+        x.to_bits() == 1 << 31
+    } else if let Some(x) = any.downcast_ref::<f64>() {
+        x.to_bits() == 1 << 63
+    } else {
+        x == T::zero() && x.is_sign_negative()
+    }
+}
+
 /// The logistic function `1 / (1 + e^-x)`, written so that `exp` never
 /// overflows: `e = e^-|x| ≤ 1`, and the result is `1 / (1 + e)` for `x ≥ 0`
 /// and `e / (1 + e)` below (not `1 - σ(-x)`, which would cancel to 0 long
@@ -186,6 +227,41 @@ mod tests {
         assert!(tanh(f64::NAN).is_nan());
         assert_eq!(exp(1.5_f64), exp_f64(1.5));
         assert_eq!(ln(1.5_f32), ln_f32(1.5));
+    }
+
+    #[test]
+    fn zero_plus_on_the_bits_is_the_addition() {
+        let values = [
+            0.0,
+            -0.0,
+            1e-45,
+            -1e-45,
+            1.5,
+            -2.5,
+            f32::MAX,
+            f32::MIN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+        ];
+        for x in values {
+            assert_eq!(
+                zero_plus_by::<true, f32>(x).to_bits(),
+                (0.0 + x).to_bits(),
+                "{x:e}"
+            );
+            assert_eq!(
+                zero_plus_by::<false, f32>(x).to_bits(),
+                (0.0 + x).to_bits(),
+                "{x:e}"
+            );
+            let x = f64::from(x);
+            assert_eq!(
+                zero_plus_by::<true, f64>(x).to_bits(),
+                (0.0 + x).to_bits(),
+                "{x:e}"
+            );
+        }
+        assert!(zero_plus_by::<true, f32>(f32::NAN).is_nan());
     }
 
     #[test]

@@ -27,6 +27,8 @@
 //! A NaN input is returned as it is, bits included; the last select does it,
 //! because the arithmetic on a NaN gives target-dependent NaN bits.
 
+use super::SOFT_FLOAT;
+
 /// 1.5 · 2^23: `v + ROUND_F32` is `v` rounded to an integer (ties to even) for
 /// `|v| < 2^22`, with that integer in the low bits of the sum.
 const ROUND_F32: f32 = 12_582_912.0;
@@ -42,14 +44,11 @@ const ROUND_F64: f64 = 6_755_399_441_055_744.0;
 /// comes back unchanged.
 #[inline]
 pub(crate) fn exp_f32(x: f32) -> f32 {
+    // Where float arithmetic is a library call, three steps on the bits
+    // instead: the same results (`soft_float_steps_give_the_same_bits`) for
+    // a fraction of the instructions.
     exp_f32_by::<SOFT_FLOAT>(x)
 }
-
-/// Whether float arithmetic is a library call (a Cortex-M without an FPU):
-/// then [`exp_f32`] does three of its steps on the bits instead, which gives
-/// the same results (`soft_float_steps_give_the_same_bits`) for a fraction of
-/// the instructions.
-const SOFT_FLOAT: bool = cfg!(all(target_arch = "arm", not(target_abi = "eabihf")));
 
 /// [`exp_f32`], with `ON_BITS` choosing how three steps are done: on a core
 /// without an FPU, where every float operation is a call into a library

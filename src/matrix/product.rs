@@ -13,6 +13,7 @@ use super::Matrix;
 use super::dispatch;
 use super::tiled::{DepthColumns, DepthRows, TILED_FROM};
 use crate::Scalar;
+use crate::math::zero_plus;
 
 impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// The matrix product `self · rhs`: an `R x K` times a `K x C` matrix is an
@@ -29,10 +30,8 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// first large product, caps that choice, never above what the
     /// processor runs.
     ///
-    /// Every path sums each output over `k` in increasing order, starting
-    /// from its first term (not from zero: a sum of negative zeros is `-0`,
-    /// and no add is spent on a zero), with a rounded multiply and a
-    /// rounded add per step, so a product has the
+    /// Every path sums each output over `k` in increasing order, from zero,
+    /// with a rounded multiply and a rounded add per step, so a product has the
     /// same bits on every target and processor, `no_std` and Cortex-M
     /// included. The `fma` feature makes the x86-64 copies use fused
     /// multiply-adds instead (one rounding per step): faster on cores whose
@@ -84,10 +83,10 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
             .zip(self.rows().iter().filter_map(|row| row.split_first()))
         {
             // A local row, so the sums stay in registers rather than going
-            // through `out` at every step; each starts as its first term.
+            // through `out` at every step; zero plus the first term first.
             let mut sums = [T::zero(); C];
             for (o, &b) in sums.iter_mut().zip(first_rhs_row) {
-                *o = first_a * b;
+                *o = zero_plus(first_a * b);
             }
             for (&a, rhs_row) in lhs_row.iter().zip(rhs_rows) {
                 for (o, &b) in sums.iter_mut().zip(rhs_row) {
@@ -145,10 +144,10 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
         else {
             return out.rows_mut().fill([T::zero(); C]);
         };
-        // Each sum starts as its first term.
+        // Zero plus the first term, then the rest.
         for (&a, out_row) in first_lhs_row.iter().zip(out.rows_mut()) {
             for (o, &b) in out_row.iter_mut().zip(first_rhs_row) {
-                *o = a * b;
+                *o = zero_plus(a * b);
             }
         }
         for (lhs_row, rhs_row) in lhs_rows.iter().zip(rhs_rows) {
@@ -203,7 +202,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
             for (o, rhs_row) in out_row.iter_mut().zip(rhs.rows()) {
                 let mut terms = lhs_row.iter().zip(rhs_row).map(|(&a, &b)| a * b);
-                let first = terms.next().unwrap_or(T::zero());
+                let first = terms.next().map_or(T::zero(), zero_plus);
                 *o = terms.fold(first, |sum, term| sum + term);
             }
         }
@@ -257,12 +256,7 @@ fn column_blocks<T: Scalar, const D: usize, const C: usize>(
     };
     for (block, out_block) in blocks.iter_mut().enumerate() {
         let start = block * COLUMN_BLOCK;
-        // -0 is the identity of addition (-0 + x is x for every x, zeros
-        // included), so starting from it is starting from the first term.
-        // Written out element by element: `[-0.0; 16]` becomes a loop of
-        // stores where the caller's crate optimizes for size.
-        let z = T::neg_zero();
-        let mut sums = [z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z];
+        let mut sums = [T::zero(); COLUMN_BLOCK];
         // The four rows written out: a loop of four stays a loop where the
         // caller's crate optimizes for size.
         for (quad, [b0, b1, b2, b3]) in quads.iter().enumerate() {
@@ -292,8 +286,7 @@ fn column_blocks<T: Scalar, const D: usize, const C: usize>(
 }
 
 /// `out[c] = Σ_k a(k) · b[k][c]` for the last `out.len()` columns of `b`,
-/// a row at a time, each sum starting as its first term; `+0` for an empty
-/// sum.
+/// a row at a time, from zero.
 #[inline]
 fn plain_row<T: Scalar, const D: usize, const C: usize>(
     a: &impl Fn(usize) -> T,
@@ -306,7 +299,7 @@ fn plain_row<T: Scalar, const D: usize, const C: usize>(
     };
     let a_first = a(0);
     for (sum, &b) in out.iter_mut().zip(&first[from..]) {
-        *sum = a_first * b;
+        *sum = zero_plus(a_first * b);
     }
     for (k, row) in rows.iter().enumerate() {
         let a = a(k + 1);
@@ -439,46 +432,45 @@ mod into_tests {
         assert_eq!(d_w, x.transpose().matmul(&dy));
     }
 
-    /// Every path starts each sum from its first term, so all of them give
-    /// `-0` for a sum of negative zeros (`+0 · -1`), and `+0` for an empty
-    /// sum.
+    /// Every path starts each sum from zero, so all of them give `+0` for
+    /// a sum of negative zeros (`+0 · -1`), as for an empty sum, whether it
+    /// adds the first term to zero or, where an addition is a library call,
+    /// takes it as it is with its zero made positive.
     #[test]
-    fn every_path_starts_a_sum_from_its_first_term() {
-        fn negative_zeros<const R: usize, const C: usize>(m: &Matrix<R, C, f32>) -> bool {
-            m.as_slice()
-                .iter()
-                .all(|x| x.to_bits() == (-0.0_f32).to_bits())
+    fn every_path_starts_a_sum_from_zero() {
+        fn positive_zeros<const R: usize, const C: usize>(m: &Matrix<R, C, f32>) -> bool {
+            m.as_slice().iter().all(|x| x.to_bits() == 0)
         }
         let small = Matrix::<2, 3, f32>::zeros();
         let w = Matrix::<3, 4, f32>::filled(-1.0);
-        assert!(negative_zeros(&small.matmul(&w)));
-        assert!(negative_zeros(
+        assert!(positive_zeros(&small.matmul(&w)));
+        assert!(positive_zeros(
             &small.transposed_matmul(&Matrix::<2, 4, f32>::filled(-1.0))
         ));
-        assert!(negative_zeros(
+        assert!(positive_zeros(
             &small.matmul_transposed(&Matrix::<4, 3, f32>::filled(-1.0))
         ));
-        assert!(negative_zeros(
+        assert!(positive_zeros(
             &Matrix::<3, 2, f32>::filled(-0.0).column_sums()
         ));
 
         let mut blocks = [f32::NAN; 37];
         column_blocks(|_| 0.0, &[[-1.0_f32; 37]; 8], &mut blocks);
-        assert!(blocks.iter().all(|x| x.to_bits() == (-0.0_f32).to_bits()));
+        assert!(blocks.iter().all(|x| x.to_bits() == 0));
 
         const { assert!(TILED_FROM <= 64 * 16 * 16) };
         let tiled = Matrix::<64, 16, f32>::zeros();
-        assert!(negative_zeros(
+        assert!(positive_zeros(
             &tiled.matmul(&Matrix::<16, 16, f32>::filled(-1.0))
         ));
-        assert!(negative_zeros(&tiled.matmul_transposed(&Matrix::<
+        assert!(positive_zeros(&tiled.matmul_transposed(&Matrix::<
             16,
             16,
             f32,
         >::filled(
             -1.0
         ))));
-        assert!(negative_zeros(&tiled.transposed_matmul(&Matrix::<
+        assert!(positive_zeros(&tiled.transposed_matmul(&Matrix::<
             64,
             16,
             f32,
@@ -487,7 +479,7 @@ mod into_tests {
         ))));
 
         let empty = Matrix::<2, 0, f32>::zeros().matmul(&Matrix::<0, 3, f32>::zeros());
-        assert!(empty.as_slice().iter().all(|x| x.to_bits() == 0));
+        assert!(positive_zeros(&empty));
     }
 
     /// The tiled kernels overwrite what `out` held: the `_into` forms need

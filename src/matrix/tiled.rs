@@ -361,7 +361,7 @@ fn tile<
     // The first depth block starts from zero, so the output is never
     // cleared beforehand, nor read back.
     let mut acc: [[T; N]; M] = if k0 == 0 {
-        [[T::neg_zero(); N]; M]
+        [[T::zero(); N]; M]
     } else {
         array::from_fn(|i| {
             let values = &out[i][j0..j0 + N];
