@@ -18,7 +18,9 @@
 //! | M | products alone, in FLOP/s |
 //! | batching | a 1000x5000 batch times 5000x10 weights, batched and row by row |
 //!
-//! A step is forward, loss, backward and an SGD update. The nalgebra
+//! W3 and W4 also run the step with an SGD update that checks nothing (the
+//! difference is what the all-or-nothing check costs) and the fused SGD step
+//! (`train_step_fused`). A step is forward, loss, backward and an SGD update. The nalgebra
 //! versions store a batch with one sample per column (nalgebra is
 //! column-major), the weights as `IN x OUT` so that the forward product is
 //! `Wᵀ·X` (`tr_mul`, contiguous dot products) and the input gradient is
@@ -29,8 +31,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use constnet::{
-    Affine, GradientOf, Matrix, Mse, Network, Optimizer, Parameters, Relu, Sgd, Sigmoid, Softmax,
-    SoftmaxCrossEntropy, Workspace,
+    Activations, Affine, GradientOf, Matrix, Mse, Network, Optimizer, Parameters, Relu, Sgd,
+    Sigmoid, Softmax, SoftmaxCrossEntropy, Workspace,
 };
 use criterion::{
     BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
@@ -332,7 +334,7 @@ fn classifier_step<const I: usize, const H: usize, const O: usize, const B: usiz
     with_sgemm: bool,
 ) {
     let mut rng = rng();
-    let mut net: Box<Mlp<I, H, O>> = Box::new(Network::new((
+    let net: Box<Mlp<I, H, O>> = Box::new(Network::new((
         Affine::he(&mut rng),
         Relu,
         Affine::he(&mut rng),
@@ -350,15 +352,55 @@ fn classifier_step<const I: usize, const H: usize, const O: usize, const B: usiz
     let mut group = c.benchmark_group(name);
     let flops = 2 * B * (I * H + H * O) * 3;
     group.throughput(Throughput::Elements(flops as u64));
+    // Every constnet step starts from the same weights (a copy made outside
+    // the timing): steps that keep training one network drift towards
+    // weights and activations that time differently (subnormals), which
+    // would make the variants below incomparable.
     group.bench_function("constnet", |bench| {
-        bench.iter(|| {
-            net.train_step(
-                black_box(&*x),
-                black_box(&*t),
-                &SoftmaxCrossEntropy,
-                &mut sgd,
-            )
-        })
+        bench.iter_batched_ref(
+            || net.clone(),
+            |net| {
+                net.train_step(
+                    black_box(&*x),
+                    black_box(&*t),
+                    &SoftmaxCrossEntropy,
+                    &mut sgd,
+                )
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // The same step with an update that checks nothing: the difference is
+    // what the all-or-nothing check costs a step.
+    group.bench_function("constnet, update unchecked", |bench| {
+        bench.iter_batched_ref(
+            || net.clone(),
+            |net| {
+                net.train_step(
+                    black_box(&*x),
+                    black_box(&*t),
+                    &SoftmaxCrossEntropy,
+                    &mut UncheckedSgd(LEARNING_RATE),
+                )
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    let mut activations = Box::new(Activations::<Mlp<I, H, O>, Matrix<B, I>>::new());
+    group.bench_function("constnet, fused sgd", |bench| {
+        bench.iter_batched_ref(
+            || net.clone(),
+            |net| {
+                net.train_step_fused(
+                    &mut activations,
+                    black_box(&*x),
+                    black_box(&*t),
+                    &SoftmaxCrossEntropy,
+                    &sgd,
+                )
+            },
+            BatchSize::LargeInput,
+        )
     });
     group.bench_function("nalgebra", |bench| {
         bench.iter(|| baseline.step(black_box(&*nx), black_box(&*nt)))
@@ -369,6 +411,26 @@ fn classifier_step<const I: usize, const H: usize, const O: usize, const B: usiz
         });
     }
     group.finish();
+}
+
+/// SGD without the check: `w -= lr·dW`, whatever comes out. Only for
+/// measuring what the library's checked update costs.
+struct UncheckedSgd(f32);
+
+impl<P: Parameters<f32>> Optimizer<P, f32> for UncheckedSgd {
+    fn step(
+        &mut self,
+        parameters: &mut P,
+        gradient: &mut P::Gradient,
+    ) -> Result<(), constnet::UpdateError> {
+        let lr = self.0;
+        parameters.update(gradient, [], &mut |w: &mut [f32], d: &mut [f32], []| {
+            for (w, d) in w.iter_mut().zip(d.iter()) {
+                *w -= lr * d;
+            }
+        });
+        Ok(())
+    }
 }
 
 /// The classifier step with every product through `matrixmultiply::sgemm`,

@@ -133,8 +133,8 @@ pub trait Layer<X: Batch>: Parameters<X::Element> {
     /// A layer can instead pass each entry of its gradient to
     /// [`LayerUpdate::update_rows`](crate::stage::LayerUpdate::update_rows)
     /// as it computes it, so that its gradient is never stored:
-    /// [`Affine`](crate::Affine) does, below the size where its products go
-    /// to the tiled kernels.
+    /// [`Affine`](crate::Affine) does for small products (on bare metal,
+    /// all below the size where they go to the tiled kernels).
     #[inline]
     fn backward_update<U: LayerUpdate<X::Element>>(
         &mut self,

@@ -4,7 +4,7 @@ mod dispatch;
 mod ops;
 mod product;
 
-pub(crate) use product::in_tiled_kernel;
+pub(crate) use product::gradient_entry_by_entry;
 mod tiled;
 
 #[cfg(feature = "alloc")]

@@ -286,9 +286,10 @@ impl<L> Network<L> {
     /// gradient is known, last layer first, so that the network's gradient
     /// is never stored whole: the step needs [`Activations`] instead of a
     /// [`Workspace`]. An [`Affine`](crate::Affine) layer whose products are
-    /// below the tiled kernels' size (16,384 multiply-adds) moves each weight
-    /// as soon as that weight's gradient is summed, so it stores no gradient
-    /// at all (for 1-16-16-1 at batch 1, the step keeps 264 B of activations
+    /// below the tiled kernels' size (16,384 multiply-adds) on bare metal, or
+    /// below 1,024 elsewhere (where the stored gradient's product is faster),
+    /// moves each weight as soon as that weight's gradient is summed, so it
+    /// stores no gradient at all (for 1-16-16-1 at batch 1, the step keeps 264 B of activations
     /// instead of a 1,548 B workspace); a larger layer holds its own gradient
     /// while its backward runs (for 784-128-10, 401 KB instead of 407 KB).
     /// The result is the same, to the bit, as
@@ -491,7 +492,7 @@ static_assertions::assert_eq_size!(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matrix::in_tiled_kernel;
+    use crate::matrix::gradient_entry_by_entry;
     use crate::{Matrix, Mse, Relu, Sgd, Sigmoid, Tanh, gradient_check};
 
     fn net() -> Network<(Affine<3, 4, f64>, Tanh, Affine<4, 2, f64>, Sigmoid)> {
@@ -701,10 +702,10 @@ mod tests {
         let t = Matrix::new([[0.0], [1.0], [1.0], [0.0]]);
         fused_matches_stored(xor, &x, &t, &Mse, 50);
 
-        // 48-32-10 at batch 16: the first layer's products (24,576
-        // multiply-adds) go to the tiled kernel, so it hands its gradient over
-        // whole; the second's (5,120) are summed entry by entry.
-        const { assert!(in_tiled_kernel(16 * 48 * 32) && !in_tiled_kernel(16 * 32 * 10)) };
+        // 48-32-10 at batch 16: the first layer (24,576 multiply-adds) hands
+        // its gradient over whole; the second (5,120) too on a host, and is
+        // summed entry by entry on bare metal.
+        const { assert!(!gradient_entry_by_entry(16 * 48 * 32)) };
         let wide = (
             Affine::<48, 32>::init(Init::He, &mut rng),
             Relu,

@@ -54,8 +54,9 @@ pub struct Activations<L: Trainable<X>, X: Batch> {
 impl<L: Trainable<X>, X: Batch> Activations<L, X> {
     /// The size in bytes: what a fused training step of `L` on batches `X`
     /// needs besides the network and the batch. `Affine` layers below the
-    /// tiled products' size (16,384 multiply-adds per product) store no
-    /// gradient at all in a fused step; a larger one, or a layer of your own
+    /// tiled products' size (16,384 multiply-adds per product) on bare
+    /// metal, or below 1,024 elsewhere, store no gradient at all in a fused
+    /// step; a larger one, or a layer of your own
     /// with the default [`Layer::backward_update`](crate::Layer::backward_update),
     /// holds its own gradient on the stack while its backward runs.
     pub const BYTES: usize = core::mem::size_of::<Self>();

@@ -4,7 +4,7 @@ use rand::Rng;
 
 use crate::layer::{Layer, Parameters, kind};
 use crate::math::zero_plus;
-use crate::matrix::in_tiled_kernel;
+use crate::matrix::gradient_entry_by_entry;
 use crate::stage::LayerUpdate;
 use crate::{Init, Matrix, Scalar};
 
@@ -157,7 +157,8 @@ impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<
         }
     }
 
-    /// Without a stored gradient below the tiled products' size: `dX` from
+    /// Without a stored gradient where that pays (below the tiled products'
+    /// size on bare metal, below 1,024 multiply-adds elsewhere): `dX` from
     /// the old weights first, then each weight and bias moved by its
     /// gradient as it is summed, in the order and with the roundings of
     /// `backward`, so the bits are those of `backward` and then the update.
@@ -170,7 +171,7 @@ impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<
         d_input: Option<&mut Matrix<B, IN, T>>,
         update: &U,
     ) {
-        if in_tiled_kernel(B * IN * OUT) {
+        if !gradient_entry_by_entry(B * IN * OUT) {
             let mut gradient = AffineGradient::default();
             self.backward(input, d_output, &(), &mut gradient, d_input);
             return update.update(self, &mut gradient);
