@@ -357,50 +357,34 @@ fn classifier_step<const I: usize, const H: usize, const O: usize, const B: usiz
     // weights and activations that time differently (subnormals), which
     // would make the variants below incomparable.
     group.bench_function("constnet", |bench| {
-        bench.iter_batched_ref(
-            || net.clone(),
-            |net| {
-                net.train_step(
-                    black_box(&*x),
-                    black_box(&*t),
-                    &SoftmaxCrossEntropy,
-                    &mut sgd,
-                )
-            },
-            BatchSize::LargeInput,
-        )
+        from_same_weights(bench, &*net, |net| {
+            net.train_step(
+                black_box(&*x),
+                black_box(&*t),
+                &SoftmaxCrossEntropy,
+                &mut sgd,
+            )
+        })
     });
     // The same step with an update that checks nothing: the difference is
     // what the all-or-nothing check costs a step.
     group.bench_function("constnet, update unchecked", |bench| {
-        bench.iter_batched_ref(
-            || net.clone(),
-            |net| {
-                net.train_step(
-                    black_box(&*x),
-                    black_box(&*t),
-                    &SoftmaxCrossEntropy,
-                    &mut UncheckedSgd(LEARNING_RATE),
-                )
-            },
-            BatchSize::LargeInput,
-        )
+        from_same_weights(bench, &*net, |net| {
+            let mut unchecked = UncheckedSgd(LEARNING_RATE);
+            net.train_step(
+                black_box(&*x),
+                black_box(&*t),
+                &SoftmaxCrossEntropy,
+                &mut unchecked,
+            )
+        })
     });
     let mut activations = Box::new(Activations::<Mlp<I, H, O>, Matrix<B, I>>::new());
     group.bench_function("constnet, fused sgd", |bench| {
-        bench.iter_batched_ref(
-            || net.clone(),
-            |net| {
-                net.train_step_fused(
-                    &mut activations,
-                    black_box(&*x),
-                    black_box(&*t),
-                    &SoftmaxCrossEntropy,
-                    &sgd,
-                )
-            },
-            BatchSize::LargeInput,
-        )
+        from_same_weights(bench, &*net, |net| {
+            let (x, t) = (black_box(&*x), black_box(&*t));
+            net.train_step_fused(&mut activations, x, t, &SoftmaxCrossEntropy, &sgd)
+        })
     });
     group.bench_function("nalgebra", |bench| {
         bench.iter(|| baseline.step(black_box(&*nx), black_box(&*nt)))
@@ -411,6 +395,16 @@ fn classifier_step<const I: usize, const H: usize, const O: usize, const B: usiz
         });
     }
     group.finish();
+}
+
+/// Times `step` on a fresh copy of `net` each iteration, made outside the
+/// timing.
+fn from_same_weights<N: Clone, R>(
+    bench: &mut criterion::Bencher,
+    net: &N,
+    mut step: impl FnMut(&mut N) -> R,
+) {
+    bench.iter_batched_ref(|| net.clone(), |net| step(net), BatchSize::LargeInput);
 }
 
 /// SGD without the check: `w -= lr·dW`, whatever comes out. Only for

@@ -76,7 +76,10 @@
 //! backward then reads only its input and what it saved, never its output,
 //! which the next layer may overwrite), [`kind::InPlace`] for one that
 //! overwrites its input and differentiates from its output alone (it also
-//! implements [`InPlaceLayer`]). An element-wise function whose derivative
+//! implements [`InPlaceLayer`]). [`Layer::backward_update`], what the fused
+//! SGD step calls, has a default built on `backward`; override it only to
+//! hand the update each gradient entry as it is summed instead of storing
+//! the gradient. An element-wise function whose derivative
 //! can be written from its output is simpler still: implement
 //! [`Activation`] and call [`activation_layer!`].
 //!

@@ -55,6 +55,14 @@ pub(crate) fn zero_plus<T: Scalar>(x: T) -> T {
     zero_plus_by::<SOFT_FLOAT, T>(x)
 }
 
+/// `0 + t₀ + t₁ + …` in that order, the first step by [`zero_plus`]: the
+/// sum every gradient entry and dot product of the crate takes.
+#[inline(always)]
+pub(crate) fn sum_from_zero<T: Scalar>(mut terms: impl Iterator<Item = T>) -> T {
+    let first = terms.next().map_or(T::zero(), zero_plus);
+    terms.fold(first, |sum, term| sum + term)
+}
+
 /// [`zero_plus`], on the bits or by the addition.
 #[inline(always)]
 fn zero_plus_by<const ON_BITS: bool, T: Scalar>(x: T) -> T {

@@ -3,9 +3,9 @@
 mod dispatch;
 mod ops;
 mod product;
+mod tiled;
 
 pub(crate) use product::gradient_entry_by_entry;
-mod tiled;
 
 #[cfg(feature = "alloc")]
 mod boxed;

@@ -3,7 +3,7 @@
 use rand::Rng;
 
 use crate::layer::{Layer, Parameters, kind};
-use crate::math::zero_plus;
+use crate::math::sum_from_zero;
 use crate::matrix::gradient_entry_by_entry;
 use crate::stage::LayerUpdate;
 use crate::{Init, Matrix, Scalar};
@@ -184,15 +184,11 @@ impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<
         // dW = Xᵀ·dY: dW[k][o] = Σ_b X[b][k]·dY[b][o]
         // (each sum from zero, as in `backward`)
         update.update_rows(self.weights.rows_mut(), |k, o| {
-            let mut terms = input.rows().iter().zip(d_output.rows()).map(|(x, d_y)| x[k] * d_y[o]);
-            let first = terms.next().map_or(T::zero(), zero_plus);
-            terms.fold(first, |d_w, term| d_w + term)
+            sum_from_zero(input.rows().iter().zip(d_output.rows()).map(|(x, d_y)| x[k] * d_y[o]))
         });
         // db = Σ_batch dY
         update.update_rows(self.bias.rows_mut(), |_, o| {
-            let mut terms = d_output.rows().iter().map(|d_y| d_y[o]);
-            let first = terms.next().map_or(T::zero(), zero_plus);
-            terms.fold(first, |d_b, term| d_b + term)
+            sum_from_zero(d_output.rows().iter().map(|d_y| d_y[o]))
         });
     }
 

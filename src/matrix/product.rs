@@ -13,7 +13,7 @@ use super::Matrix;
 use super::dispatch;
 use super::tiled::{DepthColumns, DepthRows, TILED_FROM};
 use crate::Scalar;
-use crate::math::zero_plus;
+use crate::math::{sum_from_zero, zero_plus};
 
 impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// The matrix product `self · rhs`: an `R x K` times a `K x C` matrix is an
@@ -201,9 +201,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
         }
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
             for (o, rhs_row) in out_row.iter_mut().zip(rhs.rows()) {
-                let mut terms = lhs_row.iter().zip(rhs_row).map(|(&a, &b)| a * b);
-                let first = terms.next().map_or(T::zero(), zero_plus);
-                *o = terms.fold(first, |sum, term| sum + term);
+                *o = sum_from_zero(lhs_row.iter().zip(rhs_row).map(|(&a, &b)| a * b));
             }
         }
     }

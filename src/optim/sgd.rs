@@ -106,8 +106,8 @@ impl<T: Scalar> LayerUpdate<T> for FusedSgd<T> {
     fn update<P: Parameters<T> + ?Sized>(&self, parameters: &mut P, gradient: &mut P::Gradient) {
         let mut matrices = 0;
         parameters.visit(&mut |_: &[T]| matrices += 1);
-        let first = self.remaining.get() - matrices;
-        self.remaining.set(first);
+        self.begin_layer(matrices);
+        let first = self.next_matrix.get();
         if self.error.get().is_some() {
             return;
         }
