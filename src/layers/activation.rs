@@ -45,6 +45,26 @@ pub trait Activation: Copy + Default + Debug + PartialEq + Send + Sync + 'static
 
     /// The derivative `dy/dx`, from the output `y = f(x)`.
     fn derivative<T: Scalar>(&self, y: T) -> T;
+
+    /// Replaces every value of `values` by [`activate`](Activation::activate)
+    /// of it: what the layer's forward runs. The default calls `activate`
+    /// on each value; an activation can compute several at once instead
+    /// ([`Sigmoid`](crate::Sigmoid) and [`Tanh`](crate::Tanh) do), with the
+    /// same bits.
+    ///
+    /// ```
+    /// use constnet::{Activation, Sigmoid};
+    ///
+    /// let mut values = [-1.0_f32, 0.0, 2.0];
+    /// Sigmoid.activate_all(&mut values);
+    /// assert_eq!(values, [-1.0_f32, 0.0, 2.0].map(|x| Sigmoid.activate(x)));
+    /// ```
+    #[inline]
+    fn activate_all<T: Scalar>(&self, values: &mut [T]) {
+        for v in values {
+            *v = self.activate(*v);
+        }
+    }
 }
 
 /// Makes [`Activation`] types parameter-free, in-place
@@ -70,9 +90,8 @@ macro_rules! activation_layer {
                 output: &mut $crate::Matrix<B, N, T>,
                 _: &mut (),
             ) {
-                for (y, &x) in output.as_mut_slice().iter_mut().zip(input.as_slice()) {
-                    *y = $crate::Activation::activate(self, x);
-                }
+                *output = *input;
+                $crate::Activation::activate_all(self, output.as_mut_slice());
             }
 
             #[inline]
@@ -86,17 +105,19 @@ macro_rules! activation_layer {
             ) {
                 // dX = dY ⊙ f'(y), with y = f(x) computed again from the input
                 if let Some(d_input) = d_input {
-                    let pairs = input.as_slice().iter().zip(d_output.as_slice());
-                    for (d_x, (&x, &d_y)) in d_input.as_mut_slice().iter_mut().zip(pairs) {
-                        let y = $crate::Activation::activate(self, x);
-                        *d_x = d_y * $crate::Activation::derivative(self, y);
+                    *d_input = *input;
+                    $crate::Activation::activate_all(self, d_input.as_mut_slice());
+                    for (d_x, &d_y) in d_input.as_mut_slice().iter_mut().zip(d_output.as_slice()) {
+                        *d_x = d_y * $crate::Activation::derivative(self, *d_x);
                     }
                 }
             }
 
             #[inline]
             fn predict(&self, input: &$crate::Matrix<B, N, T>) -> $crate::Matrix<B, N, T> {
-                input.map(|x| $crate::Activation::activate(self, x))
+                let mut output = *input;
+                $crate::Activation::activate_all(self, output.as_mut_slice());
+                output
             }
         }
 
@@ -105,9 +126,7 @@ macro_rules! activation_layer {
         {
             #[inline]
             fn forward_in_place(&self, values: &mut $crate::Matrix<B, N, T>, _: &mut ()) {
-                for v in values.as_mut_slice() {
-                    *v = $crate::Activation::activate(self, *v);
-                }
+                $crate::Activation::activate_all(self, values.as_mut_slice());
             }
 
             #[inline]

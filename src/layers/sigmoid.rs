@@ -30,6 +30,11 @@ impl Activation for Sigmoid {
         // σ'(x) = σ(x)(1 - σ(x)) = y(1 - y)
         y * (T::one() - y)
     }
+
+    #[inline]
+    fn activate_all<T: Scalar>(&self, values: &mut [T]) {
+        math::sigmoid_all(values)
+    }
 }
 
 crate::activation_layer!(Sigmoid);

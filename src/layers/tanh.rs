@@ -28,6 +28,11 @@ impl Activation for Tanh {
         // tanh'(x) = 1 - tanh²(x) = 1 - y²
         T::one() - y * y
     }
+
+    #[inline]
+    fn activate_all<T: Scalar>(&self, values: &mut [T]) {
+        math::tanh_all(values)
+    }
 }
 
 crate::activation_layer!(Tanh);

@@ -28,6 +28,7 @@
 //! because the arithmetic on a NaN gives target-dependent NaN bits.
 
 use super::SOFT_FLOAT;
+use super::lanes::{each, each2};
 
 /// 1.5 · 2^23: `v + ROUND_F32` is `v` rounded to an integer (ties to even) for
 /// `|v| < 2^22`, with that integer in the low bits of the sum.
@@ -42,22 +43,31 @@ const ROUND_F64: f64 = 6_755_399_441_055_744.0;
 /// `ln(f32::MAX + ½ ulp) = 88.7228391`), `0` from `x = -103.972084` down
 /// (past `ln 2^-150 = -103.9720771`); `e^-inf = 0`, `e^inf = inf`, and a NaN
 /// comes back unchanged.
-#[inline]
+#[inline(always)]
 pub(crate) fn exp_f32(x: f32) -> f32 {
+    let [y] = exp_f32_lanes([x]);
+    y
+}
+
+/// [`exp_f32`] of `N` values at once: each step of the method is taken for
+/// every lane before the next, so the `N` computations interleave (see
+/// [`lanes`](crate::math::lanes)). The same bits as `exp_f32` on each.
+#[inline(always)]
+pub(crate) fn exp_f32_lanes<const N: usize>(x: [f32; N]) -> [f32; N] {
     // Where float arithmetic is a library call, three steps on the bits
     // instead: the same results (`soft_float_steps_give_the_same_bits`) for
     // a fraction of the instructions.
-    exp_f32_by::<SOFT_FLOAT>(x)
+    exp_f32_by::<SOFT_FLOAT, N>(x)
 }
 
-/// [`exp_f32`], with `ON_BITS` choosing how three steps are done: on a core
-/// without an FPU, where every float operation is a call into a library
+/// [`exp_f32_lanes`], with `ON_BITS` choosing how three steps are done: on a
+/// core without an FPU, where every float operation is a call into a library
 /// routine of tens of instructions, on the bits (the clamps by integer
 /// comparisons, `k` by converting the integer, and the scaling by adding to
 /// the exponent when the result is a normal float), and elsewhere in float
 /// arithmetic, which vectorizes. Both give the same bits for every input.
 #[inline(always)]
-fn exp_f32_by<const ON_BITS: bool>(x: f32) -> f32 {
+fn exp_f32_by<const ON_BITS: bool, const N: usize>(x: [f32; N]) -> [f32; N] {
     // ln 2 to 15 significant bits (0x3f317200), so k · LN2_HI is exact for |k| < 2^9.
     const LN2_HI: f32 = 0.693_145_75;
     const LN2_LO: f32 = 1.428_606_8e-6;
@@ -74,52 +84,63 @@ fn exp_f32_by<const ON_BITS: bool>(x: f32) -> f32 {
         0.000_198_909_88,
     ];
 
-    let clamped = if ON_BITS {
-        // Negative floats order as their bits do as unsigned integers, and
-        // positive ones as signed integers; a NaN, clamped to either end,
-        // is put back by the last select.
-        let bits = x.to_bits();
-        if bits > LOWEST.to_bits() {
-            LOWEST
-        } else if bits.cast_signed() > HIGHEST.to_bits().cast_signed() {
-            HIGHEST
+    let clamped = each(x, |x| {
+        if ON_BITS {
+            // Negative floats order as their bits do as unsigned integers,
+            // and positive ones as signed integers; a NaN, clamped to either
+            // end, is put back by the last select.
+            let bits = x.to_bits();
+            if bits > LOWEST.to_bits() {
+                LOWEST
+            } else if bits.cast_signed() > HIGHEST.to_bits().cast_signed() {
+                HIGHEST
+            } else {
+                x
+            }
         } else {
-            x
+            let clamped = if x < LOWEST { LOWEST } else { x };
+            if clamped > HIGHEST { HIGHEST } else { clamped }
         }
-    } else {
-        let clamped = if x < LOWEST { LOWEST } else { x };
-        if clamped > HIGHEST { HIGHEST } else { clamped }
-    };
+    });
 
-    let rounded = clamped * core::f32::consts::LOG2_E + ROUND_F32;
+    let rounded = each(clamped, |c| c * core::f32::consts::LOG2_E + ROUND_F32);
     // k as an integer, two's complement: within [-150, 128] for a clamped x.
-    let k_bits = rounded.to_bits().wrapping_sub(ROUND_F32.to_bits());
+    let k_bits = each(rounded, |r| r.to_bits().wrapping_sub(ROUND_F32.to_bits()));
     // Exact either way (+0 for k = 0 either way, too).
-    let k = if ON_BITS {
-        k_bits.cast_signed() as f32
-    } else {
-        rounded - ROUND_F32
-    };
+    let k = each2(rounded, k_bits, |rounded, k_bits| {
+        if ON_BITS {
+            k_bits.cast_signed() as f32
+        } else {
+            rounded - ROUND_F32
+        }
+    });
 
-    let r = (clamped - k * LN2_HI) - k * LN2_LO;
-    let q = Q[0] + r * (Q[1] + r * (Q[2] + r * (Q[3] + r * (Q[4] + r * Q[5]))));
-    let exp_r = 1.0 + (r + (r * r) * q);
+    let r = each2(clamped, k, |c, k| (c - k * LN2_HI) - k * LN2_LO);
+    // q = Q0 + r(Q1 + r(Q2 + r(Q3 + r(Q4 + r Q5)))), innermost first.
+    let q = each(r, |r| Q[4] + r * Q[5]);
+    let q = each2(r, q, |r, q| Q[3] + r * q);
+    let q = each2(r, q, |r, q| Q[2] + r * q);
+    let q = each2(r, q, |r, q| Q[1] + r * q);
+    let q = each2(r, q, |r, q| Q[0] + r * q);
+    let exp_r = each2(r, q, |r, q| 1.0 + (r + (r * r) * q));
 
-    // With b = k + 256 > 0: ⌊k/2⌋ = (b >> 1) - 128, so the biased exponents are
-    // ⌊k/2⌋ + 127 = (b >> 1) - 1 and k - ⌊k/2⌋ + 127 = k - (b >> 1) + 255.
-    let half = k_bits.wrapping_add(256) >> 1;
-    let low_scale = f32::from_bits(half.wrapping_sub(1) << 23);
-    let high_scale = f32::from_bits(k_bits.wrapping_sub(half).wrapping_add(255) << 23);
-    // exp_r is positive and finite; when e^r · 2^k is a normal float, both
-    // products are exact and the result is exp_r with k added to its exponent.
-    let biased = (exp_r.to_bits() >> 23).cast_signed() + k_bits.cast_signed();
-    let y = if ON_BITS && (1..=254).contains(&biased) {
-        f32::from_bits(exp_r.to_bits().wrapping_add(k_bits << 23))
-    } else {
-        exp_r * high_scale * low_scale
-    };
+    let y = each2(exp_r, k_bits, |exp_r, k_bits| {
+        // With b = k + 256 > 0: ⌊k/2⌋ = (b >> 1) - 128, so the biased exponents are
+        // ⌊k/2⌋ + 127 = (b >> 1) - 1 and k - ⌊k/2⌋ + 127 = k - (b >> 1) + 255.
+        let half = k_bits.wrapping_add(256) >> 1;
+        let low_scale = f32::from_bits(half.wrapping_sub(1) << 23);
+        let high_scale = f32::from_bits(k_bits.wrapping_sub(half).wrapping_add(255) << 23);
+        // exp_r is positive and finite; when e^r · 2^k is a normal float, both
+        // products are exact and the result is exp_r with k added to its exponent.
+        let biased = (exp_r.to_bits() >> 23).cast_signed() + k_bits.cast_signed();
+        if ON_BITS && (1..=254).contains(&biased) {
+            f32::from_bits(exp_r.to_bits().wrapping_add(k_bits << 23))
+        } else {
+            exp_r * high_scale * low_scale
+        }
+    });
 
-    if x.is_nan() { x } else { y }
+    each2(x, y, |x, y| if x.is_nan() { x } else { y })
 }
 
 /// `e^x` for `f64`: within 1 ulp of the exact value by the sum of its
@@ -128,8 +149,16 @@ fn exp_f32_by<const ON_BITS: bool>(x: f32) -> f32 {
 /// `ln(f64::MAX + ½ ulp) = 709.78271289338400`), `0` from
 /// `x = -745.1332191019412` down (past `ln 2^-1075 = -745.13321910194121`);
 /// `e^-inf = 0`, `e^inf = inf`, and a NaN comes back unchanged.
-#[inline]
+#[inline(always)]
 pub(crate) fn exp_f64(x: f64) -> f64 {
+    let [y] = exp_f64_lanes([x]);
+    y
+}
+
+/// [`exp_f64`] of `N` values at once, a step at a time over all of them,
+/// as [`exp_f32_lanes`]. The same bits as `exp_f64` on each.
+#[inline(always)]
+pub(crate) fn exp_f64_lanes<const N: usize>(x: [f64; N]) -> [f64; N] {
     // ln 2 to 32 significant bits (0x3fe62e42fee00000), so k · LN2_HI is exact for |k| < 2^21.
     const LN2_HI: f64 = 0.693_147_180_369_123_8;
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
@@ -151,33 +180,35 @@ pub(crate) fn exp_f64(x: f64) -> f64 {
         2.091_468_516_141_806_7e-9,
     ];
 
-    let clamped = if x < LOWEST { LOWEST } else { x };
-    let clamped = if clamped > HIGHEST { HIGHEST } else { clamped };
+    let clamped = each(x, |x| {
+        let clamped = if x < LOWEST { LOWEST } else { x };
+        if clamped > HIGHEST { HIGHEST } else { clamped }
+    });
 
-    let rounded = clamped * core::f64::consts::LOG2_E + ROUND_F64;
-    let k = rounded - ROUND_F64;
+    let rounded = each(clamped, |c| c * core::f64::consts::LOG2_E + ROUND_F64);
+    let k = each(rounded, |r| r - ROUND_F64);
     // k as an integer, two's complement: within [-1076, 1024] for a clamped x.
-    let k_bits = rounded.to_bits().wrapping_sub(ROUND_F64.to_bits());
+    let k_bits = each(rounded, |r| r.to_bits().wrapping_sub(ROUND_F64.to_bits()));
 
-    let r = (clamped - k * LN2_HI) - k * LN2_LO;
-    let q = Q[0]
-        + r * (Q[1]
-            + r * (Q[2]
-                + r * (Q[3]
-                    + r * (Q[4]
-                        + r * (Q[5]
-                            + r * (Q[6] + r * (Q[7] + r * (Q[8] + r * (Q[9] + r * Q[10])))))))));
-    let exp_r = 1.0 + (r + (r * r) * q);
+    let r = each2(clamped, k, |c, k| (c - k * LN2_HI) - k * LN2_LO);
+    // q = Q0 + r(Q1 + r(… + r(Q9 + r Q10))), innermost first.
+    let mut q = each(r, |r| Q[9] + r * Q[10]);
+    for &c in Q[..9].iter().rev() {
+        q = each2(r, q, |r, q| c + r * q);
+    }
+    let exp_r = each2(r, q, |r, q| 1.0 + (r + (r * r) * q));
 
-    // With b = k + 2048 > 0: ⌊k/2⌋ = (b >> 1) - 1024, so the biased exponents
-    // are ⌊k/2⌋ + 1023 = (b >> 1) - 1 and k - ⌊k/2⌋ + 1023 = k - (b >> 1) + 2047.
-    // Logical shifts only: SSE2 and AVX2 have no 64-bit arithmetic shift.
-    let half = k_bits.wrapping_add(2048) >> 1;
-    let low_scale = f64::from_bits(half.wrapping_sub(1) << 52);
-    let high_scale = f64::from_bits(k_bits.wrapping_sub(half).wrapping_add(2047) << 52);
-    let y = exp_r * high_scale * low_scale;
+    let y = each2(exp_r, k_bits, |exp_r, k_bits| {
+        // With b = k + 2048 > 0: ⌊k/2⌋ = (b >> 1) - 1024, so the biased exponents
+        // are ⌊k/2⌋ + 1023 = (b >> 1) - 1 and k - ⌊k/2⌋ + 1023 = k - (b >> 1) + 2047.
+        // Logical shifts only: SSE2 and AVX2 have no 64-bit arithmetic shift.
+        let half = k_bits.wrapping_add(2048) >> 1;
+        let low_scale = f64::from_bits(half.wrapping_sub(1) << 52);
+        let high_scale = f64::from_bits(k_bits.wrapping_sub(half).wrapping_add(2047) << 52);
+        exp_r * high_scale * low_scale
+    });
 
-    if x.is_nan() { x } else { y }
+    each2(x, y, |x, y| if x.is_nan() { x } else { y })
 }
 
 #[cfg(test)]
@@ -286,16 +317,16 @@ mod tests {
         ];
         for x in edges {
             assert_eq!(
-                exp_f32_by::<true>(x).to_bits(),
-                exp_f32_by::<false>(x).to_bits(),
+                exp_f32_by::<true, 1>([x])[0].to_bits(),
+                exp_f32_by::<false, 1>([x])[0].to_bits(),
                 "{x:e}"
             );
         }
         for i in 0..=u32::MAX / 257 {
             let x = f32::from_bits(i * 257);
             assert_eq!(
-                exp_f32_by::<true>(x).to_bits(),
-                exp_f32_by::<false>(x).to_bits(),
+                exp_f32_by::<true, 1>([x])[0].to_bits(),
+                exp_f32_by::<false, 1>([x])[0].to_bits(),
                 "{x:e}"
             );
         }
@@ -310,7 +341,10 @@ mod tests {
                     for high in (part << 14)..((part + 1) << 14) {
                         for low in 0..1_u32 << 16 {
                             let x = f32::from_bits(high << 16 | low);
-                            let (a, b) = (exp_f32_by::<true>(x), exp_f32_by::<false>(x));
+                            let (a, b) = (
+                                exp_f32_by::<true, 1>([x])[0],
+                                exp_f32_by::<false, 1>([x])[0],
+                            );
                             assert_eq!(a.to_bits(), b.to_bits(), "{x:e}");
                         }
                     }

@@ -9,11 +9,20 @@
 //! odd, `tanh(-0) = -0`, `tanh(±inf) = ±1`, and a NaN input is returned as it
 //! is, bits included.
 
-use super::exp::{exp_f32, exp_f64};
+use super::exp::{exp_f32_lanes, exp_f64_lanes};
+use super::lanes::{each, each2};
 
 /// `tanh x` for `f32`.
-#[inline]
+#[inline(always)]
 pub(crate) fn tanh_f32(x: f32) -> f32 {
+    let [y] = tanh_f32_lanes([x]);
+    y
+}
+
+/// [`tanh_f32`] of `N` values at once, a step at a time over all of them
+/// (see [`lanes`](crate::math::lanes)). The same bits as `tanh_f32` on each.
+#[inline(always)]
+pub(crate) fn tanh_f32_lanes<const N: usize>(x: [f32; N]) -> [f32; N] {
     // (tanh x - x) / x³ in x², lowest degree first.
     const T: [f32; 6] = [
         -0.333_333_34,
@@ -25,20 +34,39 @@ pub(crate) fn tanh_f32(x: f32) -> f32 {
     ];
     const SIGN: u32 = 0x8000_0000;
 
-    let a = f32::from_bits(x.to_bits() & !SIGN);
-    let e = exp_f32(-2.0 * a);
-    let large = (1.0 - e) / (1.0 + e);
-    let w = a * a;
-    let t = T[0] + w * (T[1] + w * (T[2] + w * (T[3] + w * (T[4] + w * T[5]))));
-    let small = a + a * (w * t);
-    let magnitude = if a < 0.55 { small } else { large };
-    let y = f32::from_bits(magnitude.to_bits() | (x.to_bits() & SIGN));
-    if x.is_nan() { x } else { y }
+    let a = each(x, |x| f32::from_bits(x.to_bits() & !SIGN));
+    let e = exp_f32_lanes(each(a, |a| -2.0 * a));
+    let large = each(e, |e| (1.0 - e) / (1.0 + e));
+    let w = each(a, |a| a * a);
+    // t = T0 + w(T1 + w(T2 + w(T3 + w(T4 + w T5)))), innermost first.
+    let mut t = each(w, |w| T[4] + w * T[5]);
+    for &c in T[..4].iter().rev() {
+        t = each2(w, t, |w, t| c + w * t);
+    }
+    let small = each2(a, each2(w, t, |w, t| w * t), |a, wt| a + a * wt);
+    let magnitude = each2(
+        a,
+        each2(small, large, |s, l| (s, l)),
+        |a, (small, large)| {
+            if a < 0.55 { small } else { large }
+        },
+    );
+    each2(x, magnitude, |x, magnitude| {
+        let y = f32::from_bits(magnitude.to_bits() | (x.to_bits() & SIGN));
+        if x.is_nan() { x } else { y }
+    })
 }
 
 /// `tanh x` for `f64`.
-#[inline]
+#[inline(always)]
 pub(crate) fn tanh_f64(x: f64) -> f64 {
+    let [y] = tanh_f64_lanes([x]);
+    y
+}
+
+/// [`tanh_f64`] of `N` values at once, as [`tanh_f32_lanes`].
+#[inline(always)]
+pub(crate) fn tanh_f64_lanes<const N: usize>(x: [f64; N]) -> [f64; N] {
     // (tanh x - x) / x³ in x², lowest degree first.
     const T: [f64; 11] = [
         -0.333_333_333_333_333_3,
@@ -55,21 +83,27 @@ pub(crate) fn tanh_f64(x: f64) -> f64 {
     ];
     const SIGN: u64 = 0x8000_0000_0000_0000;
 
-    let a = f64::from_bits(x.to_bits() & !SIGN);
-    let e = exp_f64(-2.0 * a);
-    let large = (1.0 - e) / (1.0 + e);
-    let w = a * a;
-    let t = T[0]
-        + w * (T[1]
-            + w * (T[2]
-                + w * (T[3]
-                    + w * (T[4]
-                        + w * (T[5]
-                            + w * (T[6] + w * (T[7] + w * (T[8] + w * (T[9] + w * T[10])))))))));
-    let small = a + a * (w * t);
-    let magnitude = if a < 0.55 { small } else { large };
-    let y = f64::from_bits(magnitude.to_bits() | (x.to_bits() & SIGN));
-    if x.is_nan() { x } else { y }
+    let a = each(x, |x| f64::from_bits(x.to_bits() & !SIGN));
+    let e = exp_f64_lanes(each(a, |a| -2.0 * a));
+    let large = each(e, |e| (1.0 - e) / (1.0 + e));
+    let w = each(a, |a| a * a);
+    // t = T0 + w(T1 + w(… + w(T9 + w T10))), innermost first.
+    let mut t = each(w, |w| T[9] + w * T[10]);
+    for &c in T[..9].iter().rev() {
+        t = each2(w, t, |w, t| c + w * t);
+    }
+    let small = each2(a, each2(w, t, |w, t| w * t), |a, wt| a + a * wt);
+    let magnitude = each2(
+        a,
+        each2(small, large, |s, l| (s, l)),
+        |a, (small, large)| {
+            if a < 0.55 { small } else { large }
+        },
+    );
+    each2(x, magnitude, |x, magnitude| {
+        let y = f64::from_bits(magnitude.to_bits() | (x.to_bits() & SIGN));
+        if x.is_nan() { x } else { y }
+    })
 }
 
 #[cfg(test)]
