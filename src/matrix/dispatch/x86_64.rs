@@ -28,8 +28,8 @@
 //! 199 and 144 with AVX-512.
 //!
 //! On a processor without AVX-512 (AMD EPYC Zen 2, criterion medians of
-//! three runs, default target) the AVX2 copy runs the three at 54.9, 48.1
-//! and 45.9 GFLOP/s, 1.01x, 0.82x and 0.88x of `sgemm`'s AVX2 kernel in the
+//! three runs, default target) the AVX2 copy runs the three at 54.9, 55.1
+//! and 47.7 GFLOP/s, 1.01x, 0.92x and 0.87x of `sgemm`'s AVX2 kernel in the
 //! same runs (`BENCHMARKS.md`).
 
 #![allow(unsafe_code)]
