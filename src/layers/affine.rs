@@ -127,7 +127,10 @@ impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<
     type Kind = kind::Fresh;
     type Saved = ();
 
-    #[inline]
+    // Always inlined off bare metal, as the products are (see
+    // `matrix/product.rs`): a small step keeps its values in registers.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     fn forward(&self, input: &Matrix<B, IN, T>, output: &mut Matrix<B, OUT, T>, _: &mut ()) {
         // Y = X·W + b
         input.matmul_into(&self.weights, output);
@@ -138,7 +141,8 @@ impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<
         }
     }
 
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     fn backward(
         &self,
         input: &Matrix<B, IN, T>,

@@ -8,6 +8,13 @@
 //! through `dispatch.rs`, which picks the copy of the kernel compiled for the
 //! processor's vector extensions; every copy sums in the same order and so
 //! gives the same bits (unless the `fma` feature fuses the steps).
+//!
+//! Off bare metal the `_into` products are always inlined, and so are
+//! `Affine`'s forward and backward: a small network's step then keeps a
+//! layer's outputs in registers for the next layer instead of passing them
+//! through memory and a call (the 4-6-6-6-1 gradient at batch 1 took 83 ns
+//! instead of 103 ns on an AMD EPYC Zen 2). On bare metal LLVM decides: the
+//! same inlining made the Cortex-M3 XOR step's frame 8 bytes larger.
 
 use super::Matrix;
 use super::dispatch;
@@ -63,7 +70,8 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// Matrix::new([[2.0]]).matmul_into(&Matrix::new([[3.0, 4.0]]), &mut out);
     /// assert_eq!(out, Matrix::new([[6.0, 8.0]]));
     /// ```
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn matmul_into<const C: usize>(&self, rhs: &Matrix<K, C, T>, out: &mut Matrix<R, C, T>) {
         if R * K * C >= TILED_FROM {
             return dispatch::product(out.rows_mut(), &DepthColumns(self.rows()), rhs.rows());
@@ -124,7 +132,8 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// Matrix::new([[1.0, 2.0]]).transposed_matmul_into(&Matrix::new([[3.0]]), &mut d_w);
     /// assert_eq!(d_w, Matrix::new([[3.0], [6.0]]));
     /// ```
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn transposed_matmul_into<const C: usize>(
         &self,
         rhs: &Matrix<R, C, T>,
@@ -186,7 +195,8 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// Matrix::new([[1.0]]).matmul_transposed_into(&Matrix::new([[2.0], [3.0]]), &mut d_x);
     /// assert_eq!(d_x, Matrix::new([[2.0, 3.0]]));
     /// ```
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn matmul_transposed_into<const C: usize>(
         &self,
         rhs: &Matrix<C, K, T>,
