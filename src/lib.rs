@@ -81,7 +81,9 @@
 //! hand the update each gradient entry as it is summed instead of storing
 //! the gradient. An element-wise function whose derivative
 //! can be written from its output is simpler still: implement
-//! [`Activation`] and call [`activation_layer!`].
+//! [`Activation`] (the function and its derivative;
+//! [`activate_all`](Activation::activate_all), which computes a slice of
+//! values, has a default) and call [`activation_layer!`].
 //!
 //! ```
 //! use constnet::{Layer, Matrix, Mse, Network, Affine, Scalar, gradient_check, kind, no_parameters};

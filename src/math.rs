@@ -167,10 +167,6 @@ pub(crate) fn max<T: Scalar>(row: &[T]) -> T {
     row.iter().fold(T::neg_infinity(), |m, &x| m.max(x))
 }
 
-/// How many `exp`s [`shifted_exp_sum`] computes at a time, into a buffer, so
-/// that they vectorize while the sum keeps its left-to-right order.
-const EXP_CHUNK: usize = 16;
-
 /// The row's maximum `m` and `Σ e^(x - m)`: the pieces of a stable softmax
 /// (`e^(x_i - m) / Σ`) and log-sum-exp (`ln Σ e^x = m + ln Σ e^(x - m)`).
 /// Every `exp` is at most 1 and the sum at least 1, so nothing overflows.
@@ -181,8 +177,10 @@ const EXP_CHUNK: usize = 16;
 pub(crate) fn shifted_exp_sum<T: Scalar>(row: &[T]) -> (T, T) {
     let m = max(row);
     let mut sum = T::zero();
-    let mut buffer = [T::zero(); EXP_CHUNK];
-    for chunk in row.chunks(EXP_CHUNK) {
+    // One block of `exp`s at a time, into a buffer, so that they are
+    // computed together while the sum keeps its left-to-right order.
+    let mut buffer = [T::zero(); lanes::BLOCK];
+    for chunk in row.chunks(lanes::BLOCK) {
         let exps = &mut buffer[..chunk.len()];
         for (e, &x) in exps.iter_mut().zip(chunk) {
             *e = x - m;
