@@ -166,9 +166,14 @@ where
     P: Parameters<T> + ?Sized,
     T: Scalar,
 {
-    let Some(problem) = first_failure(parameters, gradient, [], |w, d_w, []| {
-        update_logged(w, d_w, &rule)
-    }) else {
+    let Some(problem) = first_failure(
+        parameters,
+        gradient,
+        [],
+        // Inlined for the same reason as `first_failure`'s own closure.
+        #[cfg_attr(not(target_os = "none"), inline(always))]
+        |w, d_w, []| update_logged(w, d_w, &rule),
+    ) else {
         return Ok(());
     };
     // The matrices before the failing one are updated: put them back.
@@ -198,10 +203,14 @@ where
 {
     let mut problem = None;
     let mut matrix = 0;
-    parameters.update(
-        gradient,
-        state,
-        &mut |w: &mut [T], d_w: &mut [T], s: [&mut [T]; K]| {
+    // Off bare metal the closure is inlined into each matrix's call, where
+    // the matrix's length is a constant and its blocks straight-line code:
+    // XOR's step took 128 ns with one call per matrix and 117 ns so (AMD
+    // EPYC Zen 2). An attribute may sit on a closure only where it is an
+    // argument, hence `identity`.
+    let mut each_matrix = core::convert::identity(
+        #[cfg_attr(not(target_os = "none"), inline(always))]
+        |w: &mut [T], d_w: &mut [T], s: [&mut [T]; K]| {
             if problem.is_none()
                 && let Err(gradient_finite) = per_matrix(w, d_w, s)
             {
@@ -214,6 +223,7 @@ where
             matrix += 1;
         },
     );
+    parameters.update(gradient, state, &mut each_matrix);
     problem
 }
 
@@ -221,7 +231,8 @@ where
 /// `w` left in `dW`, a block of [`LANES`] at a time. On a non-finite new
 /// value, puts back this matrix's old values and says whether the gradient
 /// is to blame (`Err(gradient finite)`).
-#[inline]
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline)]
 fn update_logged<T: Scalar>(
     w: &mut [T],
     d_w: &mut [T],
