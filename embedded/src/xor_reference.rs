@@ -12,23 +12,23 @@ pub const STEPS: usize = 5001;
 pub const HOST_TRAINED: constnet::Network<(constnet::Affine<2, 4, f32>, constnet::Sigmoid, constnet::Affine<4, 1, f32>, constnet::Sigmoid)> = constnet::Network::new((
     constnet::Affine::new(
         constnet::Matrix::new([
-            [4.9559636, -6.247684, -2.0430071, -3.7670026],
-            [5.761296, 3.6339686, 4.182144, 5.801102],
+            [4.955964, -6.2476845, -2.0430088, -3.7670014],
+            [5.761293, 3.6339703, 4.182145, 5.8011007],
         ]),
         constnet::Matrix::new([
-            [-1.4450974, -1.031822, 0.6886339, 1.5512968],
+            [-1.4450966, -1.0318233, 0.6886347, 1.5512961],
         ]),
     ),
     constnet::Sigmoid,
     constnet::Affine::new(
         constnet::Matrix::new([
-            [6.366516],
-            [9.28382],
-            [-3.7476127],
-            [-6.61949],
+            [6.3665147],
+            [9.283821],
+            [-3.7476158],
+            [-6.619488],
         ]),
         constnet::Matrix::new([
-            [-0.52420574],
+            [-0.5242043],
         ]),
     ),
     constnet::Sigmoid,
