@@ -210,11 +210,50 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
             );
         }
         for (out_row, lhs_row) in out.rows_mut().iter_mut().zip(self.rows()) {
-            for (o, rhs_row) in out_row.iter_mut().zip(rhs.rows()) {
-                *o = sum_from_zero(lhs_row.iter().zip(rhs_row).map(|(&a, &b)| a * b));
-            }
+            row_times_transposed::<SIDE_BY_SIDE, T, K, C>(lhs_row, rhs.rows(), out_row);
         }
     }
+}
+
+/// Whether a row times a transposed matrix ([`row_times_transposed`]) sums
+/// the row's outputs side by side rather than one dot product after
+/// another: off bare metal, where the sums vectorize across the row (a
+/// column of the matrix gathered by shuffles) instead of each ending in a
+/// horizontal sum (the 4-6-6-6-1 gradient at batch 1: 586 instructions
+/// instead of 680, 76 ns instead of 86 on an AMD EPYC Zen 3). On a Cortex-M
+/// the dot products are shorter code and fewer instructions (the Cortex-M4F
+/// sine step: 11,446 against 11,940).
+const SIDE_BY_SIDE: bool = cfg!(not(target_os = "none"));
+
+/// `out[c] = Σ_k a[k] · b[c][k]`, each sum from zero over increasing `k`:
+/// the sums side by side, a step of `k` at a time for all of them, or one
+/// dot product after another. The same bits either way.
+#[inline(always)]
+fn row_times_transposed<const SIDE_BY_SIDE: bool, T: Scalar, const K: usize, const C: usize>(
+    a: &[T; K],
+    b: &[[T; K]; C],
+    out: &mut [T; C],
+) {
+    if !SIDE_BY_SIDE {
+        for (o, b_row) in out.iter_mut().zip(b) {
+            *o = sum_from_zero(a.iter().zip(b_row).map(|(&a, &b)| a * b));
+        }
+        return;
+    }
+    let Some((&first, rest)) = a.split_first() else {
+        return out.fill(T::zero());
+    };
+    // A local row, so the sums stay in registers.
+    let mut sums = [T::zero(); C];
+    for (s, b_row) in sums.iter_mut().zip(b) {
+        *s = zero_plus(first * b_row[0]);
+    }
+    for (k, &a) in rest.iter().enumerate() {
+        for (s, b_row) in sums.iter_mut().zip(b) {
+            *s = *s + a * b_row[k + 1];
+        }
+    }
+    *out = sums;
 }
 
 /// Whether a layer whose gradient product has `multiply_adds`
@@ -404,6 +443,51 @@ pub(super) mod tests {
         ) {
             assert_close(&x.transposed_matmul(&dy), &naive(&x.transpose(), &dy))?;
             assert_close(&dy.matmul_transposed(&w), &naive(&dy, &w.transpose()))?;
+        }
+
+        #[test]
+        fn small_products_sum_in_increasing_depth_from_zero(
+            v in proptest::collection::vec(-10.0..10.0_f32, 6 + 36 + 15 + 35 + 20 + 12),
+        ) {
+            // The bits every path promises: each element is
+            // `((0 + t₀) + t₁) + …` over increasing depth, in `f32`.
+            fn in_order(terms: impl Iterator<Item = f32>) -> u32 {
+                terms.fold(0.0_f32, |sum, term| sum + term).to_bits()
+            }
+            fn take<const R: usize, const C: usize>(v: &mut &[f32]) -> Matrix<R, C, f32> {
+                let (head, rest) = v.split_at(R * C);
+                *v = rest;
+                Matrix::from_slice(head).expect("length is R * C")
+            }
+            let mut v = v.as_slice();
+            let (dy, w) = (take::<1, 6>(&mut v), take::<6, 6>(&mut v));
+            let got = dy.matmul_transposed(&w);
+            let (mut side_by_side, mut dot_products) = ([0.0; 6], [0.0; 6]);
+            row_times_transposed::<true, f32, 6, 6>(&dy.rows()[0], w.rows(), &mut side_by_side);
+            row_times_transposed::<false, f32, 6, 6>(&dy.rows()[0], w.rows(), &mut dot_products);
+            for c in 0..6 {
+                let want = in_order((0..6).map(|k| dy[(0, k)] * w[(c, k)]));
+                prop_assert_eq!(got[(0, c)].to_bits(), want);
+                prop_assert_eq!(side_by_side[c].to_bits(), want);
+                prop_assert_eq!(dot_products[c].to_bits(), want);
+            }
+            let (a, b) = (take::<3, 5>(&mut v), take::<7, 5>(&mut v));
+            let got = a.matmul_transposed(&b);
+            for (r, c) in (0..3).flat_map(|r| (0..7).map(move |c| (r, c))) {
+                let want = in_order((0..5).map(|k| a[(r, k)] * b[(c, k)]));
+                prop_assert_eq!(got[(r, c)].to_bits(), want);
+            }
+            let (x, dy) = (take::<4, 5>(&mut v), take::<4, 3>(&mut v));
+            let got = x.transposed_matmul(&dy);
+            for (k, c) in (0..5).flat_map(|k| (0..3).map(move |c| (k, c))) {
+                let want = in_order((0..4).map(|r| x[(r, k)] * dy[(r, c)]));
+                prop_assert_eq!(got[(k, c)].to_bits(), want);
+            }
+            let got = x.transpose().matmul(&dy);
+            for (k, c) in (0..5).flat_map(|k| (0..3).map(move |c| (k, c))) {
+                let want = in_order((0..4).map(|r| x[(r, k)] * dy[(r, c)]));
+                prop_assert_eq!(got[(k, c)].to_bits(), want);
+            }
         }
 
         #[test]
