@@ -109,7 +109,7 @@ pub(crate) fn sigmoid_lanes<T: Scalar, const N: usize>(x: [T; N]) -> [T; N] {
     // The sign bit rather than `x < 0`: the same results (σ(-0) is 0.5
     // either way), and no float comparison, a library call on a core
     // without an FPU.
-    let e = T::portable_exp_lanes(each(x, |x| if x.is_sign_negative() { x } else { -x }));
+    let e = exp_of_non_positive(each(x, |x| if x.is_sign_negative() { x } else { -x }));
     each2(x, e, |x, e| {
         let numerator = if x.is_sign_negative() { e } else { T::one() };
         let y = numerator / (T::one() + e);
@@ -117,9 +117,26 @@ pub(crate) fn sigmoid_lanes<T: Scalar, const N: usize>(x: [T; N]) -> [T; N] {
     })
 }
 
+/// `e^x` for `x` never above 0, by the `f32` variant that leaves out the
+/// upper clamp and the NaN select (for a NaN `x` the result is any value:
+/// [`sigmoid_lanes`] puts the NaN back itself); other types by
+/// [`Scalar::portable_exp_lanes`]. The downcasts are decided at compile
+/// time.
+#[inline(always)]
+fn exp_of_non_positive<T: Scalar, const N: usize>(x: [T; N]) -> [T; N] {
+    if let Some(&x) = (&x as &dyn core::any::Any).downcast_ref::<[f32; N]>() {
+        let y = exp::exp_f32_of_non_positive_lanes(x);
+        if let Some(&y) = (&y as &dyn core::any::Any).downcast_ref::<[T; N]>() {
+            return y;
+        }
+    }
+    T::portable_exp_lanes(x)
+}
+
 /// Replaces every value of `values` by its [`sigmoid`], [`lanes::BLOCK`]
 /// at a time where that pays.
-#[inline]
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline)]
 pub(crate) fn sigmoid_all<T: Scalar>(values: &mut [T]) {
     struct Sigmoid;
     impl<T: Scalar> lanes::Lanewise<T> for Sigmoid {

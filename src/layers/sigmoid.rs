@@ -31,7 +31,8 @@ impl Activation for Sigmoid {
         y * (T::one() - y)
     }
 
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     fn activate_all<T: Scalar>(&self, values: &mut [T]) {
         math::sigmoid_all(values)
     }
