@@ -24,6 +24,7 @@ pub(crate) use tanh::{tanh_f32, tanh_f32_lanes, tanh_f64, tanh_f64_lanes};
 use lanes::{each, each2};
 
 use crate::Scalar;
+use crate::scalar::cast;
 
 /// `ln x`: the crate's own, within 2 ulp, the same bits on every target
 /// ([`Scalar::portable_ln`]).
@@ -79,10 +80,9 @@ fn zero_plus_by<const ON_BITS: bool, T: Scalar>(x: T) -> T {
 /// compile time.
 #[inline(always)]
 fn is_negative_zero<T: Scalar>(x: T) -> bool {
-    let any = &x as &dyn core::any::Any;
-    if let Some(x) = any.downcast_ref::<f32>() {
+    if let Some(x) = cast::<T, f32>(&x) {
         x.to_bits() == 1 << 31
-    } else if let Some(x) = any.downcast_ref::<f64>() {
+    } else if let Some(x) = cast::<T, f64>(&x) {
         x.to_bits() == 1 << 63
     } else {
         x == T::zero() && x.is_sign_negative()
@@ -124,11 +124,10 @@ pub(crate) fn sigmoid_lanes<T: Scalar, const N: usize>(x: [T; N]) -> [T; N] {
 /// time.
 #[inline(always)]
 fn exp_of_non_positive<T: Scalar, const N: usize>(x: [T; N]) -> [T; N] {
-    if let Some(&x) = (&x as &dyn core::any::Any).downcast_ref::<[f32; N]>() {
-        let y = exp::exp_f32_of_non_positive_lanes(x);
-        if let Some(&y) = (&y as &dyn core::any::Any).downcast_ref::<[T; N]>() {
-            return y;
-        }
+    if let Some(x) = cast::<[T; N], [f32; N]>(&x)
+        && let Some(y) = cast::<[f32; N], [T; N]>(&exp::exp_f32_of_non_positive_lanes(x))
+    {
+        return y;
     }
     T::portable_exp_lanes(x)
 }

@@ -151,6 +151,14 @@ pub trait Scalar: Float + Default + Debug + Display + Send + Sync + 'static {
     fn uniform_symmetric<G: Rng + ?Sized>(rng: &mut G) -> Self;
 }
 
+/// `x` as a `U`, if `T` is `U`: how code generic over the element type
+/// takes a path written for `f32` or `f64` alone. Decided at compile time
+/// once `T` is known, so the other paths fold away.
+#[inline(always)]
+pub(crate) fn cast<T: 'static, U: Copy + 'static>(x: &T) -> Option<U> {
+    (x as &dyn core::any::Any).downcast_ref::<U>().copied()
+}
+
 impl Scalar for f32 {
     const NAME: &'static str = "f32";
 

@@ -9,10 +9,10 @@
 //! right operand into panels `NR` wide: a `KC x NR` panel stays in L1 while
 //! every block of `MR` rows of the output passes over it. The panels are
 //! copied into a stack buffer (`A·Bᵀ`'s transposed), except on bare metal,
-//! where `A·B` and `Aᵀ·B` read theirs in place. The tile loops run over fixed-size arrays, so LLVM keeps
-//! the accumulators in vector registers and vectorizes the inner loop for
-//! whatever the target offers (SSE2, AVX2, NEON, or scalar code on a
-//! Cortex-M).
+//! where `A·B` and `Aᵀ·B` read theirs in place. The tile loops run over
+//! fixed-size arrays, so LLVM keeps the accumulators in vector registers
+//! and vectorizes the inner loop for whatever the target offers (SSE2,
+//! AVX2, NEON, or scalar code on a Cortex-M).
 //!
 //! The kernel is generic over its tile (`TM x TN`) and over how a step is
 //! added ([`MultiplyAdd`]); [`product`] and [`product_transposed`] are its
@@ -163,29 +163,22 @@ pub(super) fn product_with<
     if b.is_empty() {
         out.fill([T::zero(); C]);
     }
-    if !COPY_PANELS {
-        for (block, b) in b.chunks(KC).enumerate() {
-            let k0 = block * KC;
-            let mut j0 = 0;
-            while j0 < C {
-                let width = TN.min(C - j0);
-                panel::<T, C, C, TM, TN, F>(out, a, k0, b, j0, width, j0);
-                j0 += width;
-            }
-        }
-        return;
-    }
-    let mut copy = [[T::zero(); TN]; KC];
+    // No buffer at all where the panels are read in place.
+    let mut copy = [[T::zero(); TN]; if COPY_PANELS { KC } else { 0 }];
     for (block, b) in b.chunks(KC).enumerate() {
         let k0 = block * KC;
-        let copy = &mut copy[..b.len()];
         let mut j0 = 0;
         while j0 < C {
             let width = TN.min(C - j0);
-            for (to, from) in copy.iter_mut().zip(b) {
-                to[..width].copy_from_slice(&from[j0..j0 + width]);
+            if COPY_PANELS {
+                let copy = &mut copy[..b.len()];
+                for (to, from) in copy.iter_mut().zip(b) {
+                    to[..width].copy_from_slice(&from[j0..j0 + width]);
+                }
+                panel::<T, C, TN, TM, TN, F>(out, a, k0, copy, j0, width, 0);
+            } else {
+                panel::<T, C, C, TM, TN, F>(out, a, k0, b, j0, width, j0);
             }
-            panel::<T, C, TN, TM, TN, F>(out, a, k0, copy, j0, width, 0);
             j0 += width;
         }
     }

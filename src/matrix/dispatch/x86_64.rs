@@ -44,6 +44,8 @@ use crate::matrix::tiled::Unfused;
 use crate::matrix::tiled::{
     self, DepthColumns, Left, MultiplyAdd, product_transposed_with, product_with,
 };
+#[cfg(any(test, feature = "fma"))]
+use crate::scalar::cast;
 
 /// How the dispatched copies add a step: as the portable kernel does, unless
 /// the `fma` feature asks for fused multiply-adds.
@@ -138,13 +140,6 @@ impl MultiplyAdd for Fused {
         }
         acc + a * b
     }
-}
-
-/// `x` as a `U`, if it is one.
-#[cfg(any(test, feature = "fma"))]
-#[inline(always)]
-fn cast<T: 'static, U: Copy + 'static>(x: &T) -> Option<U> {
-    (x as &dyn core::any::Any).downcast_ref::<U>().copied()
 }
 
 /// `A·B` and `Aᵀ·B` with the widest of `kernels` that this processor runs.
