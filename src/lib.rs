@@ -133,13 +133,18 @@
 //! - `alloc`: values too large for the stack, allocated on the heap without
 //!   passing through it: [`Matrix::boxed_zeros`], [`Matrix::boxed_from_fn`],
 //!   [`Network::boxed`], [`Workspace::boxed`], and each optimizer's `boxed`.
+//! - `reproducible`: every product gives the same bits on every processor
+//!   and target. Without it, products of at least 16 384 multiply-adds,
+//!   under `std` on x86-64 with AVX2 and FMA, fuse each multiply-add into
+//!   one rounding, for speed (see [`Matrix::matmul`]), and their last bits
+//!   then differ from those of every other target.
 //!
 //! Without default features the crate is `#![no_std]` and allocation-free.
 //! `exp`, `ln` and `tanh` are the crate's own (branch-free, so rows of them
 //! vectorize; within 1 ulp for `exp` and `ln` over every `f32`, tested
-//! exhaustively), so a network computes the same bits on every target and
-//! with every feature set, whatever another crate in the build switches on
-//! in `num-traits`.
+//! exhaustively), so they give the same bits on every target and with
+//! every feature set, whatever another crate in the build switches on in
+//! `num-traits`; with `reproducible`, so does a whole network.
 //! Initialisation uses only exactly rounded arithmetic, so a seed gives the
 //! same weights on every target.
 

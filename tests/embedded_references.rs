@@ -129,7 +129,14 @@ fn sine_weights_are_current() {
 
     let grid: Matrix<GRID, 1> =
         Matrix::from_fn(|r, _| (r as f32 + 0.5) * std::f32::consts::TAU / GRID as f32);
-    let outputs = net.predict(&grid.map(|x| x / std::f32::consts::PI - 1.0));
+    // One point at a time, as `sine_infer` does on the device: the products
+    // stay small, so their bits do not depend on the kernels this
+    // processor runs (a 64-point batch would take the tiled path, fused on
+    // x86-64 with FMA).
+    let outputs: Matrix<GRID, 1> = Matrix::from_fn(|r, _| {
+        let x = grid[(r, 0)] / std::f32::consts::PI - 1.0;
+        net.predict(&Matrix::new([[x]]))[(0, 0)]
+    });
     let mse = outputs
         .zip_map(&grid.map(f32::sin), |y, t| (y - t) * (y - t))
         .sum()

@@ -5,19 +5,22 @@
 //!
 //! What the choice changes, and what it does not:
 //!
-//! - Speed only, by default. Every copy sums each output in increasing `k`
-//!   with a rounded multiply and a rounded add per step, as the portable
-//!   kernel and the plain loops do, so a product has the same bits on every
-//!   target and processor (`no_std` and Cortex-M builds included), and
-//!   references computed on one host hold on every other.
-//! - With the `fma` feature, the x86-64 copies fuse each step (one rounding
-//!   instead of two): faster where separate multiplies and adds cost the
-//!   core issue slots or ports (AMD Zen 3: `X·W` 64x784·784x128 from 0.68x
-//!   to 0.94x of `sgemm`; many Intel cores), no faster on AMD Zen 5
-//!   (measured, see `x86_64.rs`). Large products then differ
-//!   from the portable kernel's in their last bits. It is a feature rather
-//!   than the default because the crate promises the same bits everywhere;
-//!   a build that wants the speed opts in.
+//! - Every copy sums each output in increasing `k`, from zero, whatever its
+//!   tile. The portable kernel rounds each step's multiply and add, as the
+//!   plain loops do; the x86-64 copies fuse them into one rounding
+//!   (`vfmadd`). So a large product has one set of bits wherever AVX2 and
+//!   FMA run (the AVX2 and AVX-512 copies agree with each other), and
+//!   another, that of the portable kernel, everywhere else: `no_std`,
+//!   Cortex-M, other architectures, x86-64 without FMA. The two differ in
+//!   the last bits, each element by at most `2·γ_K·Σ_k |a·b|`.
+//! - Fused is the default because it is what makes the products fast on
+//!   cores where a separate multiply and add cost issue slots or ports (AMD
+//!   Zen 3: `X·W` 64x784·784x128 from 0.68x to 0.94x of `sgemm`; many Intel
+//!   cores); on AMD Zen 5 both measured the same (see `x86_64.rs`).
+//! - The `reproducible` feature makes the x86-64 copies round as the
+//!   portable kernel does: then every product gives the same bits on every
+//!   target and processor, and references computed on one host hold on
+//!   every other, a Cortex-M included.
 //! - Products below `TILED_FROM` multiply-adds never come here: they keep
 //!   the plain loops, and their bits, whatever the features.
 //! - The environment variable `CONSTNET_KERNELS` (`portable`, `avx2` or

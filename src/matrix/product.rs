@@ -6,8 +6,8 @@
 //! `TILED_FROM` multiply-adds (a compile-time choice, since the shapes are
 //! constants) go to the cache-blocked, register-tiled kernel of `tiled.rs`
 //! through `dispatch.rs`, which picks the copy of the kernel compiled for the
-//! processor's vector extensions; every copy sums in the same order and so
-//! gives the same bits (unless the `fma` feature fuses the steps).
+//! processor's vector extensions; every copy sums in the same order, the
+//! x86-64 ones with fused steps unless the `reproducible` feature is on.
 //!
 //! Off bare metal the `_into` products are always inlined, and so are
 //! `Affine`'s forward and backward: a small network's step then keeps a
@@ -37,17 +37,19 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// first large product, caps that choice, never above what the
     /// processor runs.
     ///
-    /// Every path sums each output over `k` in increasing order, from zero,
-    /// with a rounded multiply and a rounded add per step, so a product has the
-    /// same bits on every target and processor, `no_std` and Cortex-M
-    /// included. The `fma` feature makes the x86-64 copies use fused
-    /// multiply-adds instead (one rounding per step): faster on cores where
-    /// separate multiplies and adds cost issue slots or ports (on an AMD
-    /// Zen 3, `X·W` 64x784·784x128 went from 0.68x to 0.94x of `sgemm`; on
-    /// a Zen 5 it measured no faster), and large products then differ from
-    /// the other paths in their last bits, by at most `2·γ_K·Σ_k |a·b|`
-    /// per element (`γ_K = K·u / (1 - K·u)`, `u` the unit roundoff); products
-    /// below the threshold keep their bits.
+    /// Every path sums each output over `k` in increasing order, from zero.
+    /// The plain loops and the portable kernel round each step's multiply
+    /// and add, so their bits are the same on every target, `no_std` and
+    /// Cortex-M included. The x86-64 copies fuse each step into one rounding
+    /// (faster on cores where separate multiplies and adds cost issue slots
+    /// or ports: on an AMD Zen 3, `X·W` 64x784·784x128 runs at 0.94x of
+    /// `sgemm` instead of 0.68x), so a large product on a processor with
+    /// FMA differs from the portable kernel's in its last bits, by at most
+    /// `2·γ_K·Σ_k |a·b|` per element (`γ_K = K·u / (1 - K·u)`, `u` the unit
+    /// roundoff); every processor with FMA gives the same bits as every
+    /// other. The `reproducible` feature makes them round as the portable
+    /// kernel does: the same bits everywhere. Products below the threshold
+    /// never fuse.
     ///
     /// ```
     /// use constnet::Matrix;

@@ -22,37 +22,40 @@
 //! | `Xᵀ·dY` | 36.2 | 42.4 | 111.3 (1.08x) | 200.2 (0.96x) | 103.4 | 208.9 |
 //! | `dY·Wᵀ` | 36.7 | 41.1 | 99.7 (1.04x) | 136.1 (0.91x) | 95.8 | 149.6 |
 //!
-//! (ratios to sgemm with the same extensions). Fused multiply-adds (the
-//! `fma` feature) measured the same within the noise on this core, which
-//! has separate add and multiply pipes: 116, 104 and 102 with AVX2, 186,
-//! 199 and 144 with AVX-512.
+//! (ratios to sgemm with the same extensions, all with separate multiplies
+//! and adds). Fused multiply-adds, which the copies use by default,
+//! measured the same within the noise on this core, which has separate add
+//! and multiply pipes: 116, 104 and 102 with AVX2, 186, 199 and 144 with
+//! AVX-512.
 //!
 //! On a processor without AVX-512 (AMD EPYC Zen 2, criterion medians of
 //! three runs, default target) the AVX2 copy runs the three at 54.9, 55.1
 //! and 47.7 GFLOP/s, 1.01x, 0.92x and 0.87x of `sgemm`'s AVX2 kernel in the
 //! same runs. On a Zen 3 the unfused copy reaches only 0.68x, 0.69x and
-//! 0.72x (39 to 44 GFLOP/s against 56 to 62), and with `fma` 0.94x, 0.96x
-//! and 0.73x (`BENCHMARKS.md`).
+//! 0.72x (39 to 44 GFLOP/s against 56 to 62), and the fused one 0.94x,
+//! 0.96x and 0.73x (`BENCHMARKS.md`): that is why the copies fuse unless
+//! the `reproducible` feature asks for the portable kernel's bits.
 
 #![allow(unsafe_code)]
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
 use crate::Scalar;
-#[cfg(not(feature = "fma"))]
+#[cfg(feature = "reproducible")]
 use crate::matrix::tiled::Unfused;
 use crate::matrix::tiled::{
     self, DepthColumns, Left, MultiplyAdd, product_transposed_with, product_with,
 };
-#[cfg(any(test, feature = "fma"))]
+#[cfg(any(test, not(feature = "reproducible")))]
 use crate::scalar::cast;
 
-/// How the dispatched copies add a step: as the portable kernel does, unless
-/// the `fma` feature asks for fused multiply-adds.
-#[cfg(not(feature = "fma"))]
-type Step = Unfused;
-#[cfg(feature = "fma")]
+/// How the dispatched copies add a step: fused, one rounding, unless the
+/// `reproducible` feature asks for the portable kernel's rounded multiply
+/// and rounded add (and so its bits).
+#[cfg(not(feature = "reproducible"))]
 type Step = Fused;
+#[cfg(feature = "reproducible")]
+type Step = Unfused;
 
 /// The instruction sets a copy of the kernel is compiled for, in increasing
 /// order of width.
@@ -118,10 +121,10 @@ impl Kernels {
 /// A fused multiply-add: `a · b + acc` rounded once (one `vfmadd` with FMA).
 /// Element types other than `f32` and `f64` (there are none in the crate)
 /// fall back to a multiply and an add.
-#[cfg(any(test, feature = "fma"))]
+#[cfg(any(test, not(feature = "reproducible")))]
 pub(super) struct Fused;
 
-#[cfg(any(test, feature = "fma"))]
+#[cfg(any(test, not(feature = "reproducible")))]
 impl MultiplyAdd for Fused {
     #[inline(always)]
     fn multiply_add<T: Scalar>(acc: T, a: T, b: T) -> T {
@@ -436,8 +439,10 @@ mod tests {
     /// products at depths `k` and `k + 1`, `h` being half the precision's
     /// digits (`2^-13` in `f32`, `2^-27` in `f64`): `(1 + h)²` rounds to
     /// `1 + 2h`, so unfused steps give 0, and a fused step gives `h²`
-    /// exactly.
-    fn rounds_once<T: Scalar, const R: usize, const K: usize, const C: usize>(k: usize) {
+    /// exactly, which it returns.
+    fn rounding_witness<T: Scalar, const R: usize, const K: usize, const C: usize>(
+        k: usize,
+    ) -> (Matrix<R, K, T>, Matrix<K, C, T>, T) {
         let h = T::from_f64(if T::NAME == "f32" {
             2.0_f64.powi(-13)
         } else {
@@ -454,11 +459,16 @@ mod tests {
             1 => one + h,
             _ => T::zero(),
         });
+        (a, b, h * h)
+    }
+
+    fn rounds_once<T: Scalar, const R: usize, const K: usize, const C: usize>(k: usize) {
+        let (a, b, h_squared) = rounding_witness::<T, R, K, C>(k);
         for kernels in available() {
             let fused = if kernels == Kernels::Portable {
                 T::zero()
             } else {
-                h * h
+                h_squared
             };
             for got in products::<T, R, K, C, Fused>(kernels, &a, &b) {
                 assert_eq!(got, Matrix::filled(fused), "{kernels:?} fused, k = {k}");
@@ -477,6 +487,35 @@ mod tests {
         rounds_once::<f32, 7, 131, 37>(127);
         rounds_once::<f64, 7, 131, 37>(0);
         rounds_once::<f64, 7, 131, 37>(127);
+    }
+
+    /// The public products, as a user calls them: fused steps wherever a
+    /// copy for AVX2 or AVX-512 runs, unless the `reproducible` feature is
+    /// on; the portable kernel's bits otherwise.
+    fn public_products_step<T: Scalar, const R: usize, const K: usize, const C: usize>() {
+        let (a, b, h_squared) = rounding_witness::<T, R, K, C>(5);
+        let fused = !cfg!(feature = "reproducible") && Kernels::selected() > Kernels::Portable;
+        let want = Matrix::filled(if fused { h_squared } else { T::zero() });
+        let (a_transposed, b_transposed) = (a.transpose(), b.transpose());
+        assert_eq!(a.matmul(&b), want, "A·B, {}", T::NAME);
+        assert_eq!(
+            a_transposed.transposed_matmul(&b),
+            want,
+            "Aᵀ·B, {}",
+            T::NAME
+        );
+        assert_eq!(
+            a.matmul_transposed(&b_transposed),
+            want,
+            "A·Bᵀ, {}",
+            T::NAME
+        );
+    }
+
+    #[test]
+    fn public_products_fuse_unless_reproducible() {
+        public_products_step::<f32, 7, 131, 37>();
+        public_products_step::<f64, 7, 131, 37>();
     }
 
     #[test]
