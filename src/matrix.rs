@@ -14,7 +14,6 @@ use core::fmt;
 use core::ops::{Index, IndexMut};
 
 use crate::Scalar;
-use crate::math::zero_plus;
 
 /// An `R x C` matrix stored inline, row-major, with element type `T` (`f32` by default).
 ///
@@ -246,11 +245,8 @@ impl<const R: usize, const C: usize, T: Scalar> Matrix<R, C, T> {
         let Some((first, rows)) = self.rows.split_first() else {
             return Matrix::zeros();
         };
-        // Zero plus the first row, then the rest.
-        let mut sums = [T::zero(); C];
-        for (sum, &x) in sums.iter_mut().zip(first) {
-            *sum = zero_plus(x);
-        }
+        // The first row, then the rest added in order.
+        let mut sums = *first;
         for row in rows {
             for (sum, &x) in sums.iter_mut().zip(row) {
                 *sum = *sum + x;

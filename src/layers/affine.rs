@@ -3,7 +3,7 @@
 use rand::Rng;
 
 use crate::layer::{Layer, Parameters, kind};
-use crate::math::sum_from_zero;
+use crate::math::sum_in_order;
 use crate::matrix::gradient_entry_by_entry;
 use crate::stage::LayerUpdate;
 use crate::{Init, Matrix, Scalar};
@@ -186,13 +186,13 @@ impl<const B: usize, const IN: usize, const OUT: usize, T: Scalar> Layer<Matrix<
         }
         update.begin_layer(2);
         // dW = Xᵀ·dY: dW[k][o] = Σ_b X[b][k]·dY[b][o]
-        // (each sum from zero, as in `backward`)
+        // (each sum in increasing batch order, as in `backward`)
         update.update_rows(self.weights.rows_mut(), |k, o| {
-            sum_from_zero(input.rows().iter().zip(d_output.rows()).map(|(x, d_y)| x[k] * d_y[o]))
+            sum_in_order(input.rows().iter().zip(d_output.rows()).map(|(x, d_y)| x[k] * d_y[o]))
         });
         // db = Σ_batch dY
         update.update_rows(self.bias.rows_mut(), |_, o| {
-            sum_from_zero(d_output.rows().iter().map(|d_y| d_y[o]))
+            sum_in_order(d_output.rows().iter().map(|d_y| d_y[o]))
         });
     }
 

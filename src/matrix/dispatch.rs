@@ -5,8 +5,8 @@
 //!
 //! What the choice changes, and what it does not:
 //!
-//! - Every copy sums each output in increasing `k`, from zero, whatever its
-//!   tile. The portable kernel rounds each step's multiply and add, as the
+//! - Every copy sums each output in increasing `k`, from the first
+//!   product, whatever its tile. The portable kernel rounds each step's multiply and add, as the
 //!   plain loops do; the x86-64 copies fuse them into one rounding
 //!   (`vfmadd`). So a large product has one set of bits wherever AVX2 and
 //!   FMA run (the AVX2 and AVX-512 copies agree with each other), and

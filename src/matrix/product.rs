@@ -20,7 +20,7 @@ use super::Matrix;
 use super::dispatch;
 use super::tiled::{DepthColumns, DepthRows, TILED_FROM};
 use crate::Scalar;
-use crate::math::{sum_from_zero, zero_plus};
+use crate::math::sum_in_order;
 
 impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// The matrix product `self · rhs`: an `R x K` times a `K x C` matrix is an
@@ -37,7 +37,9 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     /// first large product, caps that choice, never above what the
     /// processor runs.
     ///
-    /// Every path sums each output over `k` in increasing order, from zero.
+    /// Every path sums each output over `k` in increasing order, from the
+    /// first product (so a sum of negative zeros is `-0`; with `K = 0` the
+    /// output is `+0`).
     /// The plain loops and the portable kernel round each step's multiply
     /// and add, so their bits are the same on every target, `no_std` and
     /// Cortex-M included. The x86-64 copies fuse each step into one rounding
@@ -94,10 +96,10 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
             .zip(self.rows().iter().filter_map(|row| row.split_first()))
         {
             // A local row, so the sums stay in registers rather than going
-            // through `out` at every step; zero plus the first term first.
+            // through `out` at every step; the first term first.
             let mut sums = [T::zero(); C];
             for (o, &b) in sums.iter_mut().zip(first_rhs_row) {
-                *o = zero_plus(first_a * b);
+                *o = first_a * b;
             }
             for (&a, rhs_row) in lhs_row.iter().zip(rhs_rows) {
                 for (o, &b) in sums.iter_mut().zip(rhs_row) {
@@ -156,10 +158,10 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
         else {
             return out.rows_mut().fill([T::zero(); C]);
         };
-        // Zero plus the first term, then the rest.
+        // The first term, then the rest.
         for (&a, out_row) in first_lhs_row.iter().zip(out.rows_mut()) {
             for (o, &b) in out_row.iter_mut().zip(first_rhs_row) {
-                *o = zero_plus(a * b);
+                *o = a * b;
             }
         }
         for (lhs_row, rhs_row) in lhs_rows.iter().zip(rhs_rows) {
@@ -228,7 +230,7 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
 /// sine step: 11,446 against 11,940).
 const SIDE_BY_SIDE: bool = cfg!(not(target_os = "none"));
 
-/// `out[c] = Σ_k a[k] · b[c][k]`, each sum from zero over increasing `k`:
+/// `out[c] = Σ_k a[k] · b[c][k]`, each sum over increasing `k`:
 /// the sums side by side, a step of `k` at a time for all of them, or one
 /// dot product after another. The same bits either way.
 #[inline(always)]
@@ -239,7 +241,7 @@ fn row_times_transposed<const SIDE_BY_SIDE: bool, T: Scalar, const K: usize, con
 ) {
     if !SIDE_BY_SIDE {
         for (o, b_row) in out.iter_mut().zip(b) {
-            *o = sum_from_zero(a.iter().zip(b_row).map(|(&a, &b)| a * b));
+            *o = sum_in_order(a.iter().zip(b_row).map(|(&a, &b)| a * b));
         }
         return;
     }
@@ -249,7 +251,7 @@ fn row_times_transposed<const SIDE_BY_SIDE: bool, T: Scalar, const K: usize, con
     // A local row, so the sums stay in registers.
     let mut sums = [T::zero(); C];
     for (s, b_row) in sums.iter_mut().zip(b) {
-        *s = zero_plus(first * b_row[0]);
+        *s = first * b_row[0];
     }
     for (k, &a) in rest.iter().enumerate() {
         for (s, b_row) in sums.iter_mut().zip(b) {
@@ -299,8 +301,8 @@ const fn in_column_blocks(macs: usize, columns: usize) -> bool {
 /// One output row of a product, `out[c] = Σ_k a(k) · b[k][c]`:
 /// [`COLUMN_BLOCK`] columns at a time, their sums kept in registers over the
 /// whole depth, four rows of `b` per turn of the loop; the columns after the
-/// last whole block by a plain row. Every sum starts at zero and adds its
-/// terms in increasing `k`, with a rounded multiply and a rounded add per
+/// last whole block by a plain row. Every sum starts at `-0` (so its first
+/// step gives the first term as it is) and adds its terms in increasing `k`, with a rounded multiply and a rounded add per
 /// term, exactly as the row-at-a-time loops do, so the bits are the same.
 #[inline]
 fn column_blocks<T: Scalar, const D: usize, const C: usize>(
@@ -315,7 +317,7 @@ fn column_blocks<T: Scalar, const D: usize, const C: usize>(
     };
     for (block, out_block) in blocks.iter_mut().enumerate() {
         let start = block * COLUMN_BLOCK;
-        let mut sums = [T::zero(); COLUMN_BLOCK];
+        let mut sums = [-T::zero(); COLUMN_BLOCK];
         // The four rows written out: a loop of four stays a loop where the
         // caller's crate optimizes for size.
         for (quad, [b0, b1, b2, b3]) in quads.iter().enumerate() {
@@ -345,7 +347,7 @@ fn column_blocks<T: Scalar, const D: usize, const C: usize>(
 }
 
 /// `out[c] = Σ_k a(k) · b[k][c]` for the last `out.len()` columns of `b`,
-/// a row at a time, from zero.
+/// a row at a time.
 #[inline]
 fn plain_row<T: Scalar, const D: usize, const C: usize>(
     a: &impl Fn(usize) -> T,
@@ -358,7 +360,7 @@ fn plain_row<T: Scalar, const D: usize, const C: usize>(
     };
     let a_first = a(0);
     for (sum, &b) in out.iter_mut().zip(&first[from..]) {
-        *sum = zero_plus(a_first * b);
+        *sum = a_first * b;
     }
     for (k, row) in rows.iter().enumerate() {
         let a = a(k + 1);
@@ -449,13 +451,14 @@ pub(super) mod tests {
         }
 
         #[test]
-        fn small_products_sum_in_increasing_depth_from_zero(
+        fn small_products_sum_in_increasing_depth_from_the_first_term(
             v in proptest::collection::vec(-10.0..10.0_f32, 6 + 36 + 15 + 35 + 20 + 12),
         ) {
             // The bits every path promises: each element is
-            // `((0 + t₀) + t₁) + …` over increasing depth, in `f32`.
-            fn in_order(terms: impl Iterator<Item = f32>) -> u32 {
-                terms.fold(0.0_f32, |sum, term| sum + term).to_bits()
+            // `(t₀ + t₁) + …` over increasing depth, in `f32`.
+            fn in_order(mut terms: impl Iterator<Item = f32>) -> u32 {
+                let first = terms.next().expect("a term");
+                terms.fold(first, |sum, term| sum + term).to_bits()
             }
             fn take<const R: usize, const C: usize>(v: &mut &[f32]) -> Matrix<R, C, f32> {
                 let (head, rest) = v.split_at(R * C);
@@ -536,54 +539,46 @@ mod into_tests {
         assert_eq!(d_w, x.transpose().matmul(&dy));
     }
 
-    /// Every path starts each sum from zero, so all of them give `+0` for
-    /// a sum of negative zeros (`+0 · -1`), as for an empty sum, whether it
-    /// adds the first term to zero or, where an addition is a library call,
-    /// takes it as it is with its zero made positive.
+    /// Every path starts each sum from its first term, so all of them give
+    /// `-0` for a sum of negative zeros (`+0 · -1`), and `+0` for an empty
+    /// sum.
     #[test]
-    fn every_path_starts_a_sum_from_zero() {
-        fn positive_zeros<const R: usize, const C: usize>(m: &Matrix<R, C, f32>) -> bool {
-            m.as_slice().iter().all(|x| x.to_bits() == 0)
+    fn every_path_starts_a_sum_from_its_first_term() {
+        fn negative_zeros<const R: usize, const C: usize>(m: &Matrix<R, C, f32>) -> bool {
+            m.as_slice().iter().all(|x| x.to_bits() == 1 << 31)
         }
         let small = Matrix::<2, 3, f32>::zeros();
         let w = Matrix::<3, 4, f32>::filled(-1.0);
-        assert!(positive_zeros(&small.matmul(&w)));
-        assert!(positive_zeros(
+        assert!(negative_zeros(&small.matmul(&w)));
+        assert!(negative_zeros(
             &small.transposed_matmul(&Matrix::<2, 4, f32>::filled(-1.0))
         ));
-        assert!(positive_zeros(
+        assert!(negative_zeros(
             &small.matmul_transposed(&Matrix::<4, 3, f32>::filled(-1.0))
         ));
-        assert!(positive_zeros(
+        assert!(negative_zeros(
             &Matrix::<3, 2, f32>::filled(-0.0).column_sums()
         ));
+        let mut dots = [f32::NAN; 4];
+        row_times_transposed::<false, f32, 3, 4>(&[0.0; 3], &[[-1.0; 3]; 4], &mut dots);
+        assert!(dots.iter().all(|x| x.to_bits() == 1 << 31));
 
         let mut blocks = [f32::NAN; 37];
         column_blocks(|_| 0.0, &[[-1.0_f32; 37]; 8], &mut blocks);
-        assert!(blocks.iter().all(|x| x.to_bits() == 0));
+        assert!(blocks.iter().all(|x| x.to_bits() == 1 << 31));
 
         const { assert!(TILED_FROM <= 64 * 16 * 16) };
         let tiled = Matrix::<64, 16, f32>::zeros();
-        assert!(positive_zeros(
-            &tiled.matmul(&Matrix::<16, 16, f32>::filled(-1.0))
-        ));
-        assert!(positive_zeros(&tiled.matmul_transposed(&Matrix::<
-            16,
-            16,
-            f32,
-        >::filled(
-            -1.0
-        ))));
-        assert!(positive_zeros(&tiled.transposed_matmul(&Matrix::<
-            64,
-            16,
-            f32,
-        >::filled(
-            -1.0
-        ))));
+        let minus_one = Matrix::<16, 16, f32>::filled(-1.0);
+        assert!(negative_zeros(&tiled.matmul(&minus_one)));
+        assert!(negative_zeros(&tiled.matmul_transposed(&minus_one)));
+        let minus_one = Matrix::<64, 16, f32>::filled(-1.0);
+        assert!(negative_zeros(&tiled.transposed_matmul(&minus_one)));
 
         let empty = Matrix::<2, 0, f32>::zeros().matmul(&Matrix::<0, 3, f32>::zeros());
-        assert!(positive_zeros(&empty));
+        assert!(empty.as_slice().iter().all(|x| x.to_bits() == 0));
+        let empty = Matrix::<0, 3, f32>::zeros().column_sums();
+        assert!(empty.as_slice().iter().all(|x| x.to_bits() == 0));
     }
 
     /// The tiled kernels overwrite what `out` held: the `_into` forms need

@@ -19,8 +19,8 @@
 //! portable copies (tiles of `MR x NR`), and `dispatch.rs` compiles more
 //! copies, with wider tiles, for the vector extensions it finds at run time.
 //!
-//! Each output element still sums its products in increasing `k`, starting
-//! from zero, so with [`Unfused`] steps results are bit-for-bit those of the
+//! Each output element still sums its products in increasing `k`, from the
+//! first, so with [`Unfused`] steps results are bit-for-bit those of the
 //! plain loops, whatever the tile.
 
 use core::array;
@@ -379,10 +379,11 @@ fn tile<
     b0: usize,
 ) {
     let out = &mut out[i0..i0 + M];
-    // The first depth block starts from zero, so the output is never
-    // cleared beforehand, nor read back.
+    // The first depth block starts from `-0`, so that its first step gives
+    // the first product as it is (fused or not), as the plain loops do; the
+    // output is never cleared beforehand, nor read back.
     let mut acc: [[T; N]; M] = if k0 == 0 {
-        [[T::zero(); N]; M]
+        [[-T::zero(); N]; M]
     } else {
         array::from_fn(|i| {
             let values = &out[i][j0..j0 + N];

@@ -348,8 +348,9 @@ mod tests {
     fn exact_on_integers<T: Scalar, const R: usize, const K: usize, const C: usize>() {
         let a = integers::<T, R, K>(1);
         let b = integers::<T, K, C>(2);
+        // From the first product, as every path sums.
         let want: Matrix<R, C, T> =
-            Matrix::from_fn(|r, c| (0..K).fold(T::zero(), |sum, k| sum + a[(r, k)] * b[(k, c)]));
+            Matrix::from_fn(|r, c| (0..K).fold(-T::zero(), |sum, k| sum + a[(r, k)] * b[(k, c)]));
         for kernels in available() {
             for got in products::<T, R, K, C, Unfused>(kernels, &a, &b) {
                 assert_eq!(got, want, "{kernels:?} unfused, {}", T::NAME);
