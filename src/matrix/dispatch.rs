@@ -15,7 +15,7 @@
 //!   the last bits, each element by at most `2·γ_K·Σ_k |a·b|`.
 //! - Fused is the default because it is what makes the products fast on
 //!   cores where a separate multiply and add cost issue slots or ports (AMD
-//!   Zen 3: `X·W` 64x784·784x128 from 0.68x to 0.94x of `sgemm`; many Intel
+//!   Zen 3: `X·W` 64x784·784x128 from 0.68x to 1.18x of `sgemm`; many Intel
 //!   cores); on AMD Zen 5 both measured the same (see `x86_64.rs`).
 //! - The `reproducible` feature makes the x86-64 copies round as the
 //!   portable kernel does: then every product gives the same bits on every

@@ -32,9 +32,10 @@
 //! three runs, default target) the AVX2 copy runs the three at 54.9, 55.1
 //! and 47.7 GFLOP/s, 1.01x, 0.92x and 0.87x of `sgemm`'s AVX2 kernel in the
 //! same runs. On a Zen 3 the unfused copy reaches only 0.68x, 0.69x and
-//! 0.72x (39 to 44 GFLOP/s against 56 to 62), and the fused one 0.94x,
-//! 0.96x and 0.73x (`BENCHMARKS.md`): that is why the copies fuse unless
-//! the `reproducible` feature asks for the portable kernel's bits.
+//! 0.72x (39 to 44 GFLOP/s against 56 to 62), and the fused one 1.18x,
+//! 1.10x and 1.03x (77, 82 and 69 GFLOP/s; `BENCHMARKS.md`): that is why
+//! the copies fuse unless the `reproducible` feature asks for the portable
+//! kernel's bits.
 
 #![allow(unsafe_code)]
 
