@@ -108,7 +108,9 @@ fn sine_weights_are_current() {
         Identity,
     )>;
     // What the network sees of an angle x in [0, 2π): x/π - 1.
-    let input = |x: &Matrix<8, 1>| x.map(|x| x / std::f32::consts::PI - 1.0);
+    fn input<const N: usize>(x: &Matrix<N, 1>) -> Matrix<N, 1> {
+        x.map(|x| x / std::f32::consts::PI - 1.0)
+    }
 
     // ReLU, affine layers and SGD only: the same bits on every machine.
     let mut rng = Xoshiro128PlusPlus::seed_from_u64(7);
@@ -133,10 +135,8 @@ fn sine_weights_are_current() {
     // stay small, so their bits do not depend on the kernels this
     // processor runs (a 64-point batch would take the tiled path, fused on
     // x86-64 with FMA).
-    let outputs: Matrix<GRID, 1> = Matrix::from_fn(|r, _| {
-        let x = grid[(r, 0)] / std::f32::consts::PI - 1.0;
-        net.predict(&Matrix::new([[x]]))[(0, 0)]
-    });
+    let outputs: Matrix<GRID, 1> =
+        Matrix::from_fn(|r, _| net.predict(&input(&Matrix::new([[grid[(r, 0)]]])))[(0, 0)]);
     let mse = outputs
         .zip_map(&grid.map(f32::sin), |y, t| (y - t) * (y - t))
         .sum()

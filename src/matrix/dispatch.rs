@@ -6,9 +6,9 @@
 //! What the choice changes, and what it does not:
 //!
 //! - Every copy sums each output in increasing `k`, from the first
-//!   product, whatever its tile. The portable kernel rounds each step's multiply and add, as the
-//!   plain loops do; the x86-64 copies fuse them into one rounding
-//!   (`vfmadd`). So a large product has one set of bits wherever AVX2 and
+//!   product, whatever its tile. The portable kernel rounds each step's
+//!   multiply and add, as the plain loops do; the x86-64 copies fuse them
+//!   into one rounding (`vfmadd`). So a large product has one set of bits wherever AVX2 and
 //!   FMA run (the AVX2 and AVX-512 copies agree with each other), and
 //!   another, that of the portable kernel, everywhere else: `no_std`,
 //!   Cortex-M, other architectures, x86-64 without FMA. The two differ in

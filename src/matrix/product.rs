@@ -39,16 +39,15 @@ impl<const R: usize, const K: usize, T: Scalar> Matrix<R, K, T> {
     ///
     /// Every path sums each output over `k` in increasing order, from the
     /// first product (so a sum of negative zeros is `-0`; with `K = 0` the
-    /// output is `+0`).
-    /// The plain loops and the portable kernel round each step's multiply
-    /// and add, so their bits are the same on every target, `no_std` and
-    /// Cortex-M included. The x86-64 copies fuse each step into one rounding
-    /// (faster on cores where separate multiplies and adds cost issue slots
-    /// or ports: on an AMD Zen 3, `X·W` 64x784·784x128 runs at 1.18x of
-    /// `sgemm` instead of 0.68x), so a large product on a processor with
-    /// FMA differs from the portable kernel's in its last bits, by at most
-    /// `2·γ_K·Σ_k |a·b|` per element (`γ_K = K·u / (1 - K·u)`, `u` the unit
-    /// roundoff); every processor with FMA gives the same bits as every
+    /// output is `+0`). The plain loops and the portable kernel round each
+    /// step's multiply and add, so their bits are the same on every target,
+    /// `no_std` and Cortex-M included. The x86-64 copies fuse each step into
+    /// one rounding (faster on cores where separate multiplies and adds cost
+    /// issue slots or ports: on an AMD Zen 3, `X·W` 64x784·784x128 runs at
+    /// 1.18x of `sgemm` instead of 0.68x), so a large product on a processor
+    /// with FMA differs from the portable kernel's in its last bits, by at
+    /// most `2·γ_K·Σ_k |a·b|` per element (`γ_K = K·u / (1 - K·u)`, `u` the
+    /// unit roundoff); every processor with FMA gives the same bits as every
     /// other. The `reproducible` feature makes them round as the portable
     /// kernel does: the same bits everywhere. Products below the threshold
     /// never fuse.
@@ -302,8 +301,9 @@ const fn in_column_blocks(macs: usize, columns: usize) -> bool {
 /// [`COLUMN_BLOCK`] columns at a time, their sums kept in registers over the
 /// whole depth, four rows of `b` per turn of the loop; the columns after the
 /// last whole block by a plain row. Every sum starts at `-0` (so its first
-/// step gives the first term as it is) and adds its terms in increasing `k`, with a rounded multiply and a rounded add per
-/// term, exactly as the row-at-a-time loops do, so the bits are the same.
+/// step gives the first term as it is) and adds its terms in increasing
+/// `k`, with a rounded multiply and a rounded add per term, exactly as the
+/// row-at-a-time loops do, so the bits are the same.
 #[inline]
 fn column_blocks<T: Scalar, const D: usize, const C: usize>(
     a: impl Fn(usize) -> T,
